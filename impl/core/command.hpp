@@ -1,0 +1,24 @@
+// Classifies one command line: which input of the model it is, and how its syntax and
+// argument check out. It computes facts only; what they lead to is the table's business.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "smtp_table.hpp"
+
+namespace postable {
+
+struct Command {
+  std::size_t input = 0;          // a model input: a verb, or Event::unknown
+  Outcome outcome = Outcome::ok;  // ok, syntax or badarg (limits are the session's to check)
+  std::string_view arg;           // the host or address, trimmed; empty when there is none
+};
+
+// `strict` hides the extension verbs: they classify as unknown.
+Command classify(std::string_view line, bool strict);
+
+constexpr std::size_t input_of(model::Verb verb) { return std::size_t(verb); }
+constexpr std::size_t input_of(Event event) { return model::verb_count + std::size_t(event); }
+
+}  // namespace postable

@@ -1,0 +1,18 @@
+// A message ready to be stored: who sent it, to whom, through which HELO, and its body.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace postable {
+
+struct Envelope {
+  std::string helo;
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::string body;  // dot-unstuffed lines, each ending in LF (a CRLF ending becomes LF)
+
+  friend bool operator==(const Envelope&, const Envelope&) = default;
+};
+
+}  // namespace postable

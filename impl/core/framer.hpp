@@ -1,0 +1,72 @@
+// The framer turns bytes, in whatever fragments they arrive, into protocol events.
+//
+// Command mode: lines end at LF and one CR before the LF is dropped. A line longer than
+// line_bytes_max (its terminator included) is discarded as it arrives and reported once,
+// at its LF, as too_long; the buffer never holds more than line_bytes_max bytes.
+//
+// Data mode (after start_data()): the message ends at CR LF . CR LF only (a `.` line
+// reached through or ended by a bare LF is data). A leading dot followed by more bytes is
+// removed. The body is kept as lines ending in LF; once the message is certainly over
+// message_bytes_max it is discarded and only counted, so memory stays bounded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace postable {
+
+class Framer {
+ public:
+  enum class Kind { need_more, line, too_long, data_end };
+  struct Event {
+    Kind kind = Kind::need_more;
+    std::string_view line;  // Kind::line: the line without its terminator; valid until next()
+    bool too_big = false;   // Kind::data_end: the message was over message_bytes_max
+  };
+
+  Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max);
+
+  // Consumes bytes from the front of `input` until one event is complete or `input` is
+  // empty (then need_more). After data_end the framer is back in command mode.
+  Event next(std::string_view& input);
+
+  void start_data();
+  std::string take_body();
+
+  bool in_data() const { return in_data_; }
+  std::uint64_t message_bytes() const { return message_bytes_; }
+  // Bytes held for the line or message in progress (what a client can make us keep).
+  std::size_t buffered_bytes() const { return line_.capacity() + body_.capacity(); }
+
+ private:
+  Event next_command(std::string_view& input);
+  Event next_data(std::string_view& input);
+  bool data_line_start(std::string_view& input, Event& event);
+  void data_mid_line(std::string_view& input);
+  void append_body(std::string_view bytes);
+  void consume(std::string_view& input, std::size_t count);
+  void new_data_line(bool ended_in_crlf);
+  Event end_of_message();
+
+  // Where the data-mode scanner stands at the start of a line: nothing seen, a `.`, `.` CR.
+  enum class LineStart { fresh, dot, dot_cr };
+
+  std::size_t line_bytes_max_;
+  std::uint64_t message_bytes_max_;
+  std::string line_;
+  std::size_t line_bytes_ = 0;  // bytes of the current command line so far
+  bool overflow_ = false;
+  bool line_done_ = false;  // the last event handed out line_; clear it on the next call
+
+  bool in_data_ = false;
+  bool at_line_start_ = true;
+  bool start_may_end_ = true;  // the previous data line ended in CRLF (or there was none)
+  LineStart line_start_ = LineStart::fresh;
+  bool pending_cr_ = false;  // a CR ended the last fragment mid-line; is an LF next?
+  std::uint64_t message_bytes_ = 0;
+  bool too_big_ = false;
+  std::string body_;
+};
+
+}  // namespace postable

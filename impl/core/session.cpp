@@ -1,0 +1,153 @@
+#include "session.hpp"
+
+#include "assert.hpp"
+#include "command.hpp"
+
+namespace postable {
+
+namespace {
+
+const model::Row& find_row(model::State state, std::size_t input, Outcome outcome) {
+  const std::size_t cell =
+      (std::size_t(state) * model::input_count + input) * outcome_names.size() + std::size_t(outcome);
+  const std::size_t index = model::row_index[cell];
+  POSTABLE_ASSERT(index > 0);  // the model compiler proved the table total
+  return model::rows[index - 1];
+}
+
+}  // namespace
+
+Session::Session(SessionConfig config, Instant now, Observer observer)
+    : config_(std::move(config)),
+      observer_(std::move(observer)),
+      framer_(config_.line_bytes_max, config_.message_bytes_max),
+      clock_started_(now) {
+  apply(input_of(Event::greet), Outcome::ok, {config_.name, {}, 0}, now);
+}
+
+void Session::feed(std::string_view bytes, Instant now) {
+  POSTABLE_ASSERT(wants_input());
+  POSTABLE_ASSERT(held_.empty());
+  if (const auto due = deadline(); due && now >= *due) {
+    on_timeout(now);  // the client's time was up before these bytes could count
+    return;
+  }
+  run(bytes, now);
+  if (!bytes.empty() && awaiting_delivery()) held_.assign(bytes);
+}
+
+void Session::run(std::string_view& input, Instant now) {
+  while (!input.empty() && wants_input()) {
+    const Framer::Event event = framer_.next(input);
+    switch (event.kind) {
+      case Framer::Kind::need_more:
+        break;
+      case Framer::Kind::line:
+        on_line(event.line, now);
+        break;
+      case Framer::Kind::too_long:
+        apply(input_of(Event::too_long), Outcome::ok, {config_.name, {}, 0}, now);
+        break;
+      case Framer::Kind::data_end:
+        apply(input_of(Event::data_end), event.too_big ? Outcome::too_big : Outcome::ok,
+              {config_.name, {}, 0}, now);
+        break;
+    }
+  }
+}
+
+void Session::on_line(std::string_view line, Instant now) {
+  const Command command = classify(line, config_.strict);
+  Outcome outcome = command.outcome;
+  const bool adds_recipient = command.input < model::verb_count &&
+                              model::verbs[command.input].arg == ArgClass::to &&
+                              outcome == Outcome::ok;
+  if (adds_recipient && transaction_ && transaction_->recipients.size() >= config_.recipients_max) {
+    outcome = Outcome::full;
+  }
+  apply(command.input, outcome, {config_.name, command.arg, 0}, now);
+}
+
+void Session::on_eof(Instant now) {
+  POSTABLE_ASSERT(wants_input());
+  apply(input_of(Event::eof), Outcome::ok, {config_.name, {}, 0}, now);
+}
+
+void Session::on_timeout(Instant now) {
+  const auto due = deadline();
+  POSTABLE_ASSERT(due && now >= *due);
+  apply(input_of(Event::timeout), Outcome::ok, {config_.name, {}, 0}, now);
+}
+
+void Session::on_delivered(std::uint64_t number, Instant now) {
+  POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
+  POSTABLE_ASSERT(number > 0);
+  apply(input_of(Event::delivery), Outcome::ok, {config_.name, {}, number}, now);
+  std::string held = std::move(held_);
+  held_.clear();
+  std::string_view rest = held;
+  run(rest, now);
+  if (!rest.empty() && awaiting_delivery()) held_.assign(rest);
+}
+
+void Session::on_delivery_failed(Instant now) {
+  POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
+  apply(input_of(Event::delivery), Outcome::failed, {config_.name, {}, 0}, now);
+  std::string held = std::move(held_);
+  held_.clear();
+  std::string_view rest = held;
+  run(rest, now);
+  if (!rest.empty() && awaiting_delivery()) held_.assign(rest);
+}
+
+std::string Session::take_output() {
+  std::string out = std::move(output_);
+  output_.clear();
+  return out;
+}
+
+std::optional<Envelope> Session::take_delivery() {
+  std::optional<Envelope> out = std::move(delivery_);
+  delivery_.reset();
+  return out;
+}
+
+std::optional<Instant> Session::deadline() const {
+  if (!wants_input()) return std::nullopt;
+  return clock_started_ + config_.timeout;
+}
+
+void Session::apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now) {
+  const model::Row& row = find_row(state_, input, outcome);
+  if (observer_) observer_(row);
+  switch (row.action) {
+    case Action::none:
+    case Action::close:
+      break;
+    case Action::set_helo:
+      helo_.emplace(values.arg);
+      break;
+    case Action::set_sender:
+      transaction_.emplace(Transaction{std::string(values.arg), {}});
+      break;
+    case Action::add_rcpt:
+      POSTABLE_ASSERT(transaction_.has_value());
+      transaction_->recipients.emplace_back(values.arg);
+      break;
+    case Action::deliver:
+      POSTABLE_ASSERT(helo_.has_value() && transaction_.has_value());
+      delivery_.emplace(Envelope{*helo_, std::move(transaction_->sender),
+                                 std::move(transaction_->recipients), framer_.take_body()});
+      transaction_.reset();
+      break;
+    case Action::reset:
+      transaction_.reset();
+      break;
+  }
+  if (row.has_reply) append_reply(output_, row.reply, values);
+  state_ = row.next;
+  if (row.clock == Clock::restart) clock_started_ = now;
+  if (mode() == Mode::data && !framer_.in_data()) framer_.start_data();
+}
+
+}  // namespace postable

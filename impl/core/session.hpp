@@ -1,0 +1,89 @@
+// The sans-IO SMTP session: bytes and time in; replies, deliveries and deadlines out.
+//
+// Call order (`now` never goes backwards between calls):
+//   Session(config, now)            the greeting is queued at once
+//   feed(bytes, now)                only while wants_input(); may stop early at a delivery,
+//                                   keeping the rest of `bytes` until on_delivered/failed
+//   take_delivery()                 after feed, when awaiting_delivery(): the message to store
+//   on_delivered(n, now) / on_delivery_failed(now)   the store's answer; input resumes
+//   on_timeout(now)                 when now >= *deadline()
+//   on_eof(now)                     the peer closed its side (only while wants_input())
+//   take_output()                   the reply bytes to send, at any time
+//   closed()                        once true, send what is left and close the connection
+//
+// The session classifies each input and looks the row up in the generated table: the
+// table, not this code, decides the reply, the next state, the action and the clock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "envelope.hpp"
+#include "framer.hpp"
+#include "reply.hpp"
+#include "smtp_table.hpp"
+#include "time.hpp"
+
+namespace postable {
+
+struct SessionConfig {
+  std::string name = "postable";
+  bool strict = false;
+  Duration timeout = std::chrono::seconds(model::timeout_seconds);
+  std::uint64_t message_bytes_max = model::message_bytes_max;
+  std::size_t recipients_max = model::recipients_max;
+  std::size_t line_bytes_max = model::line_bytes_max;
+};
+
+class Session {
+ public:
+  // Called for every row applied, before its effects; for traces and coverage.
+  using Observer = std::function<void(const model::Row&)>;
+
+  Session(SessionConfig config, Instant now, Observer observer = {});
+
+  void feed(std::string_view bytes, Instant now);
+  void on_eof(Instant now);
+  void on_timeout(Instant now);
+  void on_delivered(std::uint64_t number, Instant now);
+  void on_delivery_failed(Instant now);
+
+  std::string take_output();
+  const std::string& output() const { return output_; }
+  std::optional<Envelope> take_delivery();
+
+  std::optional<Instant> deadline() const;
+  model::State state() const { return state_; }
+  Mode mode() const { return model::states[std::size_t(state_)].mode; }
+  bool wants_input() const { return mode() == Mode::command || mode() == Mode::data; }
+  bool awaiting_delivery() const { return mode() == Mode::store; }
+  bool closed() const { return mode() == Mode::closed; }
+  // Bytes the session holds for the client: the framer's buffers and input kept back.
+  std::size_t buffered_bytes() const { return framer_.buffered_bytes() + held_.capacity(); }
+
+ private:
+  struct Transaction {
+    std::string sender;
+    std::vector<std::string> recipients;
+  };
+
+  void run(std::string_view& input, Instant now);
+  void on_line(std::string_view line, Instant now);
+  void apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now);
+
+  SessionConfig config_;
+  Observer observer_;
+  model::State state_ = model::initial_state;
+  Framer framer_;
+  Instant clock_started_;
+  std::optional<std::string> helo_;
+  std::optional<Transaction> transaction_;
+  std::optional<Envelope> delivery_;
+  std::string held_;  // input that arrived after a message ended, kept until it is stored
+  std::string output_;
+};
+
+}  // namespace postable

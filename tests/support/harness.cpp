@@ -1,0 +1,53 @@
+#include "harness.hpp"
+
+#include <algorithm>
+
+#include "record.hpp"
+
+namespace postable::testing {
+
+Harness::Harness(SessionConfig config) : config_(config), session_(config, now_) { settle(); }
+
+void Harness::settle() {
+  while (session_.awaiting_delivery()) {
+    std::optional<Envelope> envelope = session_.take_delivery();
+    if (fail_next_ || !envelope) {
+      fail_next_ = false;
+      session_.on_delivery_failed(now_);
+      continue;
+    }
+    append_record(mailbox_, *envelope, next_number_, config_.name);
+    deliveries_.push_back(std::move(*envelope));
+    session_.on_delivered(next_number_++, now_);
+  }
+  replies_ += session_.take_output();
+  peak_buffered_ = std::max(peak_buffered_, session_.buffered_bytes());
+}
+
+void Harness::feed(std::string_view bytes, std::size_t chunk_bytes) {
+  while (!bytes.empty() && session_.wants_input()) {
+    const std::size_t take = std::min(chunk_bytes, bytes.size());
+    session_.feed(bytes.substr(0, take), now_);
+    bytes.remove_prefix(take);
+    settle();
+  }
+}
+
+void Harness::advance(Duration by) {
+  now_ = now_ + by;
+  if (const auto due = session_.deadline(); due && now_ >= *due) session_.on_timeout(now_);
+  settle();
+}
+
+void Harness::eof() {
+  if (session_.wants_input()) session_.on_eof(now_);
+  settle();
+}
+
+void Harness::new_connection() {
+  eof();
+  session_ = Session(config_, now_);
+  settle();
+}
+
+}  // namespace postable::testing

@@ -1,0 +1,46 @@
+// Drives one or more sessions the way a shell would, with deliveries into an in-memory
+// mailbox, so tests can speak bytes and read back replies and mailbox bytes.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "session.hpp"
+
+namespace postable::testing {
+
+class Harness {
+ public:
+  explicit Harness(SessionConfig config = {});
+
+  // Feeds bytes in chunks of at most `chunk_bytes`, storing each message as it ends.
+  void feed(std::string_view bytes, std::size_t chunk_bytes = std::numeric_limits<std::size_t>::max());
+  void advance(Duration by);  // moves the clock; the timeout fires if it is due
+  void eof();
+  void new_connection();     // ends this session (if open) and greets a new one
+  void fail_next_delivery() { fail_next_ = true; }
+
+  Session& session() { return session_; }
+  const std::string& replies() const { return replies_; }
+  const std::string& mailbox() const { return mailbox_; }
+  const std::vector<Envelope>& deliveries() const { return deliveries_; }
+  std::size_t peak_buffered_bytes() const { return peak_buffered_; }
+
+ private:
+  void settle();  // answers deliveries and collects output until the session waits for input
+
+  SessionConfig config_;
+  Instant now_{};
+  Session session_;
+  std::uint64_t next_number_ = 1;
+  bool fail_next_ = false;
+  std::string replies_;
+  std::string mailbox_;
+  std::vector<Envelope> deliveries_;
+  std::size_t peak_buffered_ = 0;
+};
+
+}  // namespace postable::testing

@@ -56,7 +56,6 @@ class Checker {
     check_total();
     check_rows();
     check_replies_used();
-    if (!diagnostics_.empty()) return std::nullopt;
     check_reachable();
     check_data_only_through_transaction();
     if (!diagnostics_.empty()) return std::nullopt;

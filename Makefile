@@ -11,7 +11,7 @@ run: build
 	     echo "Until then: make test runs the model checks, the core's tests and the transcripts."; exit 1; fi
 
 test: build
-	ctest --preset $(PRESET) -j $(JOBS)
+	RC_PARAMS="$${RC_PARAMS:-max_success=500}" ctest --preset $(PRESET) -j $(JOBS)
 
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)

@@ -8,7 +8,10 @@ namespace postable {
 
 namespace {
 constexpr std::size_t end_marker_bytes = 3;  // `.` CR LF
-}
+
+// Frees a string's memory (assigning an empty string may keep the old buffer).
+void release(std::string& text) { std::string().swap(text); }
+}  // namespace
 
 Framer::Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max)
     : line_bytes_max_(line_bytes_max), message_bytes_max_(message_bytes_max) {
@@ -70,7 +73,7 @@ void Framer::start_data() {
 
 std::string Framer::take_body() {
   std::string body = std::move(body_);
-  body_ = std::string();
+  release(body_);
   return body;
 }
 
@@ -182,7 +185,7 @@ void Framer::append_body(std::string_view bytes) {
   // Up to two counted bytes may still turn out to be the end marker's `.` CR.
   if (message_bytes_ > message_bytes_max_ + end_marker_bytes - 1) {
     too_big_ = true;
-    body_ = std::string();
+    release(body_);
     return;
   }
   body_.append(bytes);
@@ -195,7 +198,7 @@ Framer::Event Framer::end_of_message() {
   Event event;
   event.kind = Kind::data_end;
   event.too_big = too_big_ || message_bytes_ > message_bytes_max_;
-  if (event.too_big) body_ = std::string();
+  if (event.too_big) release(body_);
   return event;
 }
 

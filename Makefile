@@ -1,23 +1,29 @@
 # The two commands a new user needs: `make run` and `make test`. Each installs what is
 # missing, configures and builds first. CI (CI=true) turns warnings into errors.
 PRESET := $(if $(CI),ci,default)
+WERROR := $(if $(CI),ON,OFF)
 JOBS ?= 2
+# More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
+export RC_PARAMS ?= max_success=500
 
 .PHONY: run test build configure deps diagram format asan tsan clean
 
 run: build
-	@if [ -x build/bin/smtpd ]; then exec build/bin/smtpd $(ARGS); \
-	else echo "make run: the server (build/bin/smtpd) is not built yet: it comes with the server issue."; \
-	     echo "Until then: make test runs the model checks, the core's tests and the transcripts."; exit 1; fi
+	@if [ -x build/bin/smtpd ]; then exec build/bin/smtpd $(ARGS); fi; \
+	echo "make run: the server (build/bin/smtpd) is not built yet: it comes with the server"; \
+	echo "issue. Until then, make test runs the model checks, the core's tests and transcripts."; \
+	exit 1
 
+# Every test, then the same tests again under AddressSanitizer and UBSan.
 test: build
-	RC_PARAMS="$${RC_PARAMS:-max_success=500}" ctest --preset $(PRESET) -j $(JOBS)
+	ctest --preset $(PRESET) -j $(JOBS)
+	$(MAKE) asan
 
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 configure: deps
-	@[ -f build/CMakeCache.txt ] && grep -q "POSTABLE_WERROR:BOOL=$(if $(CI),ON,OFF)" build/CMakeCache.txt \
+	@grep -qs "POSTABLE_WERROR:BOOL=$(WERROR)" build/CMakeCache.txt \
 	  || cmake --preset $(PRESET) >/dev/null
 
 deps:
@@ -30,11 +36,14 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 asan: deps
-	cmake --preset asan-ubsan >/dev/null && cmake --build --preset asan-ubsan -j $(JOBS) \
-	  && ctest --preset asan-ubsan -j $(JOBS)
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan -j $(JOBS)
+	ctest --preset asan-ubsan -j $(JOBS)
 
 tsan: deps
-	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS) && ctest --preset tsan -j $(JOBS)
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
 
 clean:
 	rm -rf build build-asan build-tsan

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define POSTABLE_ASSERT(condition)                                                     \
-  do {                                                                                 \
-    if (!(condition)) {                                                                \
+#define POSTABLE_ASSERT(condition)                                                           \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
       std::fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                    \
-    }                                                                                  \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (false)

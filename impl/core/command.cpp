@@ -5,8 +5,12 @@
 namespace postable {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_printable(char c) { return c >= 0x21 && c <= 0x7e; }  // no space, no control bytes
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_printable(char c) {
+  return c >= 0x21 && c <= 0x7e;
+}  // no space, no control bytes
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
@@ -14,11 +18,13 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-char upper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return upper(x) == upper(y); });
 }
 
 bool is_one_token(std::string_view text) {
@@ -27,7 +33,8 @@ bool is_one_token(std::string_view text) {
 
 // `FROM:` / `TO:` with blanks allowed around the colon, then the address.
 Command keyword_address(Command command, std::string_view rest, std::string_view keyword) {
-  if (rest.size() < keyword.size() || !equals_ignoring_case(rest.substr(0, keyword.size()), keyword)) {
+  if (rest.size() < keyword.size() ||
+      !equals_ignoring_case(rest.substr(0, keyword.size()), keyword)) {
     command.outcome = Outcome::syntax;
     return command;
   }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "smtp_table.hpp"
+#include "table.hpp"
 
 namespace postable {
 
@@ -17,8 +18,5 @@ struct Command {
 
 // `strict` hides the extension verbs: they classify as unknown.
 Command classify(std::string_view line, bool strict);
-
-constexpr std::size_t input_of(model::Verb verb) { return std::size_t(verb); }
-constexpr std::size_t input_of(Event event) { return model::verb_count + std::size_t(event); }
 
 }  // namespace postable

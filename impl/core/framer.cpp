@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t end_marker_bytes = 3;  // `.` CR LF
 
 // Frees a string's memory (assigning an empty string may keep the old buffer).
-void release(std::string& text) { std::string().swap(text); }
+void release(std::string& text) {
+  std::string().swap(text);
+}
 }  // namespace
 
 Framer::Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max)

@@ -2,20 +2,9 @@
 
 #include "assert.hpp"
 #include "command.hpp"
+#include "table.hpp"
 
 namespace postable {
-
-namespace {
-
-const model::Row& find_row(model::State state, std::size_t input, Outcome outcome) {
-  const std::size_t cell =
-      (std::size_t(state) * model::input_count + input) * outcome_names.size() + std::size_t(outcome);
-  const std::size_t index = model::row_index[cell];
-  POSTABLE_ASSERT(index > 0);  // the model compiler proved the table total
-  return model::rows[index - 1];
-}
-
-}  // namespace
 
 Session::Session(SessionConfig config, Instant now, Observer observer)
     : config_(std::move(config)),
@@ -118,7 +107,9 @@ std::optional<Instant> Session::deadline() const {
 }
 
 void Session::apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now) {
-  const model::Row& row = find_row(state_, input, outcome);
+  const model::Row* found = find_row(state_, input, outcome);
+  POSTABLE_ASSERT(found != nullptr);  // the model compiler proved the table total
+  const model::Row& row = *found;
   if (observer_) observer_(row);
   switch (row.action) {
     case Action::none:

@@ -13,8 +13,12 @@ struct Instant {
   Duration since_origin{0};
 
   friend constexpr auto operator<=>(Instant, Instant) = default;
-  friend constexpr Instant operator+(Instant at, Duration d) { return Instant{at.since_origin + d}; }
-  friend constexpr Duration operator-(Instant a, Instant b) { return a.since_origin - b.since_origin; }
+  friend constexpr Instant operator+(Instant at, Duration d) {
+    return Instant{at.since_origin + d};
+  }
+  friend constexpr Duration operator-(Instant a, Instant b) {
+    return a.since_origin - b.since_origin;
+  }
 };
 
 }  // namespace postable

@@ -52,9 +52,9 @@ enum class Clock : std::uint8_t { keep, restart };
 inline constexpr std::array<std::string_view, 2> clock_names{"keep", "restart"};
 
 // The limits every model must define, by name (units last).
-inline constexpr std::array<std::string_view, 6> limit_names{
-    "line_bytes_max",  "recipients_max", "message_bytes_max",
-    "timeout_seconds", "backup_every",   "pool_threads"};
+inline constexpr std::array<std::string_view, 6> limit_names{"line_bytes_max",    "recipients_max",
+                                                             "message_bytes_max", "timeout_seconds",
+                                                             "backup_every",      "pool_threads"};
 
 template <typename Enum, std::size_t N>
 constexpr std::optional<Enum> enum_from_name(const std::array<std::string_view, N>& names,

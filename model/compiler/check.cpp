@@ -9,9 +9,13 @@
 
 namespace postable::modelc {
 
-std::size_t input_count(const Model& model) { return model.verbs.size() + event_names.size(); }
+std::size_t input_count(const Model& model) {
+  return model.verbs.size() + event_names.size();
+}
 
-bool input_is_verb(const Model& model, std::size_t input) { return input < model.verbs.size(); }
+bool input_is_verb(const Model& model, std::size_t input) {
+  return input < model.verbs.size();
+}
 
 Event input_event(const Model& model, std::size_t input) {
   return static_cast<Event>(input - model.verbs.size());
@@ -100,8 +104,9 @@ class Checker {
     }
     if (initial_count != 1) error(0, "exactly one state must be `initial`");
     for (std::size_t m = 0; m < mode_names.size(); ++m) {
-      const bool present = std::any_of(model_.states.begin(), model_.states.end(),
-                                       [m](const StateDecl& s) { return std::size_t(s.mode) == m; });
+      const bool present =
+          std::any_of(model_.states.begin(), model_.states.end(),
+                      [m](const StateDecl& s) { return std::size_t(s.mode) == m; });
       if (!present) error(0, "no state of mode " + std::string(mode_names[m]));
     }
     for (const ReplyDecl& reply : model_.replies) check_reply_text(reply);
@@ -117,7 +122,8 @@ class Checker {
       } else if (limit.value == 0) {
         error(limit.line, "limit `" + limit.name + "` must be at least 1");
       } else if (limit.name == "line_bytes_max" && (limit.value < 8 || limit.value > 65536)) {
-        error(limit.line, "line_bytes_max must be within 8..65536 (it bounds each session's buffer)");
+        error(limit.line,
+              "line_bytes_max must be within 8..65536 (it bounds each session's buffer)");
       }
     }
     for (std::string_view name : limit_names) {
@@ -132,8 +138,9 @@ class Checker {
     for (std::size_t open = reply.text.find('{'); open != std::string::npos;
          open = reply.text.find('{', open + 1)) {
       const std::size_t close = reply.text.find('}', open);
-      const std::string placeholder =
-          close == std::string::npos ? reply.text.substr(open) : reply.text.substr(open, close - open + 1);
+      const std::string placeholder = close == std::string::npos
+                                          ? reply.text.substr(open)
+                                          : reply.text.substr(open, close - open + 1);
       if (placeholder != "{name}" && placeholder != "{arg}" && placeholder != "{n}") {
         error(reply.line, "unknown placeholder `" + placeholder + "` (known: {name}, {arg}, {n})");
       }
@@ -166,7 +173,8 @@ class Checker {
     cells_.assign(model_.states.size() * input_count(model_) * outcome_count, -1);
     for (const RowDecl& decl : model_.rows) {
       auto input = resolve_input(decl.input);
-      if (!input) error(decl.line, "unknown input `" + decl.input + "` (neither a verb nor an event)");
+      if (!input)
+        error(decl.line, "unknown input `" + decl.input + "` (neither a verb nor an event)");
       std::optional<std::size_t> reply;
       if (decl.reply) reply = resolve(replies_, *decl.reply, decl.line, "reply");
       if (!input || (decl.reply && !reply)) continue;
@@ -197,11 +205,13 @@ class Checker {
         continue;
       }
       cell = int(table_.rows.size());
-      table_.rows.push_back({decl.line, state, input, outcome, next, decl.clock, decl.action, reply});
+      table_.rows.push_back(
+          {decl.line, state, input, outcome, next, decl.clock, decl.action, reply});
     }
     if (!any) {
       const std::string outcome =
-          decl.outcome ? " with outcome " + std::string(enum_name(outcome_names, *decl.outcome)) : "";
+          decl.outcome ? " with outcome " + std::string(enum_name(outcome_names, *decl.outcome))
+                       : "";
       error(decl.line, "state " + model_.states[state].name + " (mode " +
                            std::string(enum_name(mode_names, mode)) + ") never receives " +
                            input_name(model_, input) + outcome);
@@ -283,17 +293,20 @@ class Checker {
                              row.outcome == Outcome::ok;
     if ((row.action == Action::deliver) != (next_mode == Mode::store) ||
         (row.action == Action::deliver && !data_end_ok)) {
-      error(row.line, describe(row) + ": exactly the rows that end a message move to a store "
-                                      "state, with action deliver");
+      error(row.line, describe(row) +
+                          ": exactly the rows that end a message move to a store "
+                          "state, with action deliver");
     }
     if ((row.action == Action::close) != (next_mode == Mode::closed)) {
-      error(row.line, describe(row) + ": exactly the rows with action close move to a closed state");
+      error(row.line,
+            describe(row) + ": exactly the rows with action close move to a closed state");
     }
     const bool error_reply = row.reply && model_.replies[*row.reply].code >= 400;
     if (error_reply && row.next != row.state && row.action != Action::close &&
         row.action != Action::reset) {
-      error(row.line, describe(row) + ": a 4xx/5xx reply must keep the state unless it closes "
-                                      "or drops the transaction");
+      error(row.line, describe(row) +
+                          ": a 4xx/5xx reply must keep the state unless it closes "
+                          "or drops the transaction");
     }
   }
 
@@ -302,13 +315,14 @@ class Checker {
     const Event event = is_verb ? Event::greet : input_event(model_, row.input);
     if (!row.reply) {
       const bool silent_ok = !is_verb && (event == Event::eof || row.action == Action::deliver);
-      if (!silent_ok) error(row.line, describe(row) + " must reply (only eof and deliver are silent)");
+      if (!silent_ok)
+        error(row.line, describe(row) + " must reply (only eof and deliver are silent)");
       return;
     }
     used_replies_.insert(*row.reply);
     const std::string& text = model_.replies[*row.reply].text;
-    const bool has_arg =
-        is_verb && model_.verbs[row.input].arg != ArgClass::none && model_.verbs[row.input].arg != ArgClass::any;
+    const bool has_arg = is_verb && model_.verbs[row.input].arg != ArgClass::none &&
+                         model_.verbs[row.input].arg != ArgClass::any;
     if (text.find("{arg}") != std::string::npos && !has_arg) {
       error(row.line, describe(row) + ": reply uses {arg} but the input has no argument");
     }
@@ -341,7 +355,8 @@ class Checker {
       }
     }
     for (std::size_t s = 0; s < seen.size(); ++s) {
-      if (!seen[s]) error(model_.states[s].line, "state " + model_.states[s].name + " is unreachable");
+      if (!seen[s])
+        error(model_.states[s].line, "state " + model_.states[s].name + " is unreachable");
     }
   }
 

@@ -87,8 +87,9 @@ void emit_rows(std::ostream& out, const Model& model, const Table& table) {
   for (const Row& row : table.rows) {
     const std::string reply = row.reply ? model.replies[*row.reply].name : model.replies[0].name;
     out << "    {State::" << model.states[row.state].name << ", " << row.input << ", "
-        << qualified("Outcome", outcome_names, row.outcome) << ", State::"
-        << model.states[row.next].name << ", " << qualified("Clock", clock_names, row.clock) << ", "
+        << qualified("Outcome", outcome_names, row.outcome)
+        << ", State::" << model.states[row.next].name << ", "
+        << qualified("Clock", clock_names, row.clock) << ", "
         << qualified("Action", action_names, row.action) << ", " << (row.reply ? "true" : "false")
         << ", Reply::" << reply << ", " << row.line << "},\n";
   }
@@ -98,12 +99,14 @@ void emit_rows(std::ostream& out, const Model& model, const Table& table) {
   std::vector<std::size_t> index(model.states.size() * inputs * outcome_names.size(), 0);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const Row& row = table.rows[r];
-    index[(row.state * inputs + row.input) * outcome_names.size() + std::size_t(row.outcome)] = r + 1;
+    index[(row.state * inputs + row.input) * outcome_names.size() + std::size_t(row.outcome)] =
+        r + 1;
   }
   out << "// Row number + 1 for each (state, input, outcome); 0 where it cannot occur.\n";
   out << "inline constexpr std::array<std::uint16_t, state_count * input_count * "
          "outcome_names.size()> row_index{{";
-  for (std::size_t i = 0; i < index.size(); ++i) out << (i % 24 == 0 ? "\n   " : "") << " " << index[i] << ",";
+  for (std::size_t i = 0; i < index.size(); ++i)
+    out << (i % 24 == 0 ? "\n   " : "") << " " << index[i] << ",";
   out << "\n}};\n\n";
 }
 
@@ -129,21 +132,25 @@ std::string emit_dot(const Model& model, const Table& table) {
   // picture shows the paths a session takes, and a note says so.
   std::map<std::pair<std::size_t, std::size_t>, std::vector<std::string>> edges;
   for (const Row& row : table.rows) {
-    const bool error_loop = row.next == row.state && row.reply && model.replies[*row.reply].code >= 400;
+    const bool error_loop =
+        row.next == row.state && row.reply && model.replies[*row.reply].code >= 400;
     if (error_loop) continue;
     std::string label = input_name(model, row.input);
-    if (row.outcome != Outcome::ok) label += " " + std::string(enum_name(outcome_names, row.outcome));
+    if (row.outcome != Outcome::ok)
+      label += " " + std::string(enum_name(outcome_names, row.outcome));
     label += row.reply ? " / " + std::to_string(model.replies[*row.reply].code) : "";
     auto& labels = edges[{row.state, row.next}];
     if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
   }
   std::ostringstream out;
-  out << "digraph smtp {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+  out << "digraph smtp {\n  rankdir=TB;\n  node [shape=box, style=rounded, "
+         "fontname=\"Helvetica\"];\n"
          "  edge [fontname=\"Helvetica\", fontsize=10];\n";
   for (std::size_t s = 0; s < model.states.size(); ++s) {
     const StateDecl& state = model.states[s];
-    out << "  " << state.name << " [label=\"" << state.name << "\\n(" << enum_name(mode_names, state.mode)
-        << ")\"" << (s == table.initial_state ? ", penwidth=2" : "")
+    out << "  " << state.name << " [label=\"" << state.name << "\\n("
+        << enum_name(mode_names, state.mode) << ")\""
+        << (s == table.initial_state ? ", penwidth=2" : "")
         << (state.mode == Mode::closed ? ", shape=doubleoctagon" : "") << "];\n";
   }
   for (const auto& [ends, labels] : edges) {

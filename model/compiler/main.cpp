@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string source = model_path.substr(model_path.find_last_of('/') + 1);
-  if (!header_path.empty() && !write_file(header_path, emit_header(model, *table, source))) return 2;
+  if (!header_path.empty() && !write_file(header_path, emit_header(model, *table, source)))
+    return 2;
   if (!dot_path.empty() && !write_file(dot_path, emit_dot(model, *table))) return 2;
   return 0;
 }

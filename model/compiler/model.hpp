@@ -50,7 +50,7 @@ struct RowDecl {
   int line;
   std::vector<std::string> states;
   std::string input;
-  std::optional<Outcome> outcome;  // nullopt: `*`
+  std::optional<Outcome> outcome;   // nullopt: `*`
   std::optional<std::string> next;  // nullopt: `=`, the same state
   Clock clock;
   Action action;

@@ -95,7 +95,8 @@ class LineParser {
 
   void parse_limit() {
     if (!expect_count(3, 3, "limit NAME VALUE") || !word(1, "a limit name")) return;
-    if (auto value = number(2, "a limit")) model_.limits.push_back({line_, tokens_[1].text, *value});
+    if (auto value = number(2, "a limit"))
+      model_.limits.push_back({line_, tokens_[1].text, *value});
   }
 
   void parse_state() {
@@ -103,7 +104,8 @@ class LineParser {
     auto mode = lookup<Mode>(mode_names, 2, "mode");
     bool initial = false;
     if (tokens_.size() == 4) {
-      if (tokens_[3].text != "initial") return error("expected `initial`, not `" + tokens_[3].text + "`");
+      if (tokens_[3].text != "initial")
+        return error("expected `initial`, not `" + tokens_[3].text + "`");
       initial = true;
     }
     if (mode) model_.states.push_back({line_, tokens_[1].text, *mode, initial});
@@ -132,8 +134,8 @@ class LineParser {
     if (tokens_.size() != 8 || tokens_[3].text != "->") {
       return error("expected a declaration or a transition `" + std::string(shape) + "`");
     }
-    RowDecl row{line_, {}, tokens_[1].text, std::nullopt, std::nullopt, Clock::keep,
-                Action::none, std::nullopt};
+    RowDecl row{line_,        {},          tokens_[1].text, std::nullopt,
+                std::nullopt, Clock::keep, Action::none,    std::nullopt};
     std::string_view states = tokens_[0].text;
     while (!states.empty()) {
       const std::size_t comma = states.find(',');

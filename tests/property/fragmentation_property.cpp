@@ -53,8 +53,8 @@ BOOST_AUTO_TEST_SUITE(fragmentation)
 
 RC_BOOST_PROP(any_fragmentation_gives_the_same_replies_and_mailbox, ()) {
   const std::string bytes = *postable::testing::gen_client_stream();
-  const auto cuts =
-      *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, bytes.size() + 1));
+  const auto cuts = *rc::gen::container<std::vector<std::size_t>>(
+      rc::gen::inRange<std::size_t>(0, bytes.size() + 1));
   const Outcome whole = run_chunked(bytes, bytes.size() + 1);
   const Outcome split = run_split(bytes, cuts);
   const Outcome bytewise = run_chunked(bytes, 1);

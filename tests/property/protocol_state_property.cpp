@@ -30,23 +30,28 @@ struct Sut {
 using Command = rc::state::Command<Model, Sut>;
 
 rc::Gen<std::string> gen_blanks(int min) {
-  return rc::gen::map(rc::gen::container<std::string>(rc::gen::element(' ', '\t')),
-                      [min](std::string s) { return std::string(std::size_t(min), ' ') + s.substr(0, 3); });
+  return rc::gen::map(
+      rc::gen::container<std::string>(rc::gen::element(' ', '\t')),
+      [min](std::string s) { return std::string(std::size_t(min), ' ') + s.substr(0, 3); });
 }
 
 rc::Gen<std::string> gen_cased(std::string word) {
-  return rc::gen::map(rc::gen::container<std::vector<bool>>(word.size(), rc::gen::arbitrary<bool>()),
-                      [word](const std::vector<bool>& lower) {
-                        std::string out = word;
-                        for (std::size_t i = 0; i < out.size(); ++i) {
-                          if (lower[i]) out[i] = char(std::tolower(static_cast<unsigned char>(out[i])));
-                        }
-                        return out;
-                      });
+  return rc::gen::map(
+      rc::gen::container<std::vector<bool>>(word.size(), rc::gen::arbitrary<bool>()),
+      [word](const std::vector<bool>& lower) {
+        std::string out = word;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          if (lower[i]) out[i] = char(std::tolower(static_cast<unsigned char>(out[i])));
+        }
+        return out;
+      });
 }
 
 rc::Gen<std::string> gen_address() {
-  return rc::gen::element<std::string>("x@y", "<a.b@c>", "two words", "", "ctl\x01" "byte", "tab\there");
+  return rc::gen::element<std::string>("x@y", "<a.b@c>", "two words", "",
+                                       "ctl\x01"
+                                       "byte",
+                                       "tab\there");
 }
 
 rc::Gen<std::string> gen_keyword_arg(std::string keyword) {
@@ -54,23 +59,31 @@ rc::Gen<std::string> gen_keyword_arg(std::string keyword) {
       [](std::string key, std::string before, std::string after, std::string address, bool colon) {
         return key + before + (colon ? ":" : "") + after + address;
       },
-      gen_cased(keyword), gen_blanks(0), gen_blanks(0), gen_address(), rc::gen::weightedElement<bool>({{9, true}, {1, false}}));
+      gen_cased(keyword), gen_blanks(0), gen_blanks(0), gen_address(),
+      rc::gen::weightedElement<bool>({{9, true}, {1, false}}));
 }
 
 rc::Gen<std::string> gen_argument() {
-  return rc::gen::oneOf(rc::gen::element<std::string>("", "", "h.example", "two hosts", "bad\x02host", "FROM x@y"),
-                        gen_keyword_arg("FROM"), gen_keyword_arg("TO"));
+  return rc::gen::oneOf(
+      rc::gen::element<std::string>("", "", "h.example", "two hosts", "bad\x02host", "FROM x@y"),
+      gen_keyword_arg("FROM"), gen_keyword_arg("TO"));
 }
 
 // A well-formed step of the transaction, so that sequences get deep (many recipients,
 // messages, limits) as well as wide.
 rc::Gen<std::string> gen_good_line() {
   return rc::gen::apply(
-      [](std::string lead, std::pair<std::string, std::string> step) { return lead + step.first + step.second; },
+      [](std::string lead, std::pair<std::string, std::string> step) {
+        return lead + step.first + step.second;
+      },
       gen_blanks(0),
-      rc::gen::mapcat(rc::gen::elementOf(std::vector<std::pair<std::string, std::string>>{
-                          {"HELO", " h"}, {"MAIL", " FROM: a@b"}, {"RCPT", " TO: r@s"}, {"RCPT", " to:<q@r>"},
-                          {"RCPT", " TO: r@s"}, {"DATA", ""}}),
+      rc::gen::mapcat(rc::gen::elementOf(
+                          std::vector<std::pair<std::string, std::string>>{{"HELO", " h"},
+                                                                           {"MAIL", " FROM: a@b"},
+                                                                           {"RCPT", " TO: r@s"},
+                                                                           {"RCPT", " to:<q@r>"},
+                                                                           {"RCPT", " TO: r@s"},
+                                                                           {"DATA", ""}}),
                       [](std::pair<std::string, std::string> step) {
                         return rc::gen::map(gen_cased(step.first), [step](std::string verb) {
                           return std::make_pair(verb, step.second);
@@ -84,8 +97,8 @@ rc::Gen<std::string> gen_wild_line() {
         return lead + verb + (arg.empty() ? "" : gap + arg) + trail;
       },
       gen_blanks(0),
-      rc::gen::oneOf(rc::gen::mapcat(rc::gen::element<std::string>("HELO", "EHLO", "MAIL", "RCPT", "DATA",
-                                                                   "NOOP", "RSET", "QUIT"),
+      rc::gen::oneOf(rc::gen::mapcat(rc::gen::element<std::string>("HELO", "EHLO", "MAIL", "RCPT",
+                                                                   "DATA", "NOOP", "RSET", "QUIT"),
                                      gen_cased),
                      rc::gen::element<std::string>("HELP", "mkdir", "", "MAILFROM:", "HELO:")),
       gen_blanks(1), gen_argument(), gen_blanks(0));
@@ -121,7 +134,8 @@ struct SendMessage : Command {
     Model expected = model;
     const std::string reply = expected.message(lines);
     std::string wire;
-    for (const std::string& line : lines) wire += (line.starts_with('.') ? "." : "") + line + "\r\n";
+    for (const std::string& line : lines)
+      wire += (line.starts_with('.') ? "." : "") + line + "\r\n";
     sut.harness.feed(wire + ".\r\n");
     RC_ASSERT(sut.new_replies() == reply);
     RC_ASSERT(sut.harness.mailbox() == expected.mailbox());
@@ -195,9 +209,11 @@ RC_BOOST_PROP(session_answers_as_the_reference_reading_of_the_spec, ()) {
   Model model(reference_config);
   Sut sut(config);
   RC_ASSERT(sut.new_replies() == model.greeting());
-  rc::state::check(model, sut,
-                   rc::state::gen::execOneOfWithArgs<SendCommand, SendCommand, SendCommand, SendCommand, SendCommand, SendCommand, SendMessage,
-                                                     Pause, WaitForTimeout, Disconnect, Reconnect>());
+  rc::state::check(
+      model, sut,
+      rc::state::gen::execOneOfWithArgs<SendCommand, SendCommand, SendCommand, SendCommand,
+                                        SendCommand, SendCommand, SendMessage, Pause,
+                                        WaitForTimeout, Disconnect, Reconnect>());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,7 +5,9 @@
 namespace postable::testing {
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
+bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
@@ -94,7 +96,8 @@ std::string ReferenceSession::hello_verb(std::string_view verb, std::string_view
 
 std::string ReferenceSession::mail(std::string_view rest) {
   if (phase_ == Phase::ready) return "503 Error: need HELO command\r\n";
-  if (phase_ == Phase::mail || phase_ == Phase::rcpt) return "503 5.5.1 Error: nested MAIL command\r\n";
+  if (phase_ == Phase::mail || phase_ == Phase::rcpt)
+    return "503 5.5.1 Error: nested MAIL command\r\n";
   std::string_view address;
   if (!take_keyword(rest, "FROM", address) || address.empty()) {
     return "501 Syntax:  MAIL FROM: address\r\n";
@@ -110,9 +113,12 @@ std::string ReferenceSession::rcpt(std::string_view rest) {
   if (phase_ == Phase::ready) return "503 Error: need HELO command\r\n";
   if (phase_ == Phase::hello) return "503 Error: need MAIL command\r\n";
   std::string_view address;
-  if (!take_keyword(rest, "TO", address) || address.empty()) return "501 Syntax:  RCPT TO: address\r\n";
-  if (!one_token(address)) return "504 5.5.2 <" + echo(address) + ">: Recipient address invalid\r\n";
-  if (recipients_.size() >= config_.recipients_max) return "452 4.5.3 Error: too many recipients\r\n";
+  if (!take_keyword(rest, "TO", address) || address.empty())
+    return "501 Syntax:  RCPT TO: address\r\n";
+  if (!one_token(address))
+    return "504 5.5.2 <" + echo(address) + ">: Recipient address invalid\r\n";
+  if (recipients_.size() >= config_.recipients_max)
+    return "452 4.5.3 Error: too many recipients\r\n";
   recipients_.emplace_back(address);
   phase_ = Phase::rcpt;
   return forward("250 2.1.5 OK\r\n");
@@ -156,7 +162,9 @@ std::string ReferenceSession::pause(std::int64_t ms) {
   return "421 4.4.2 " + config_.name + " Error: timeout exceeded\r\n";
 }
 
-void ReferenceSession::close() { phase_ = Phase::closed; }
+void ReferenceSession::close() {
+  phase_ = Phase::closed;
+}
 
 std::string ReferenceSession::reconnect() {
   phase_ = Phase::ready;

@@ -34,15 +34,15 @@ inline rc::Gen<std::string> gen_transaction() {
 
 // A session that usually says HELO, then transactions and loose pieces in any order.
 inline rc::Gen<std::string> gen_client_stream() {
-  return rc::gen::map(
-      rc::gen::pair(rc::gen::weightedElement<bool>({{4, true}, {1, false}}),
-                    rc::gen::container<std::vector<std::string>>(
-                        rc::gen::weightedOneOf<std::string>({{1, gen_transaction()}, {3, gen_client_piece()}}))),
-      [](const std::pair<bool, std::vector<std::string>>& drawn) {
-        std::string stream = drawn.first ? "HELO h\r\n" : std::string();
-        for (const std::string& piece : drawn.second) stream += piece;
-        return stream;
-      });
+  return rc::gen::map(rc::gen::pair(rc::gen::weightedElement<bool>({{4, true}, {1, false}}),
+                                    rc::gen::container<std::vector<std::string>>(
+                                        rc::gen::weightedOneOf<std::string>(
+                                            {{1, gen_transaction()}, {3, gen_client_piece()}}))),
+                      [](const std::pair<bool, std::vector<std::string>>& drawn) {
+                        std::string stream = drawn.first ? "HELO h\r\n" : std::string();
+                        for (const std::string& piece : drawn.second) stream += piece;
+                        return stream;
+                      });
 }
 
 }  // namespace postable::testing

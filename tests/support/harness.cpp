@@ -6,7 +6,9 @@
 
 namespace postable::testing {
 
-Harness::Harness(SessionConfig config) : config_(config), session_(config, now_) { settle(); }
+Harness::Harness(SessionConfig config) : config_(config), session_(config, now_) {
+  settle();
+}
 
 void Harness::settle() {
   while (session_.awaiting_delivery()) {

@@ -17,10 +17,11 @@ class Harness {
   explicit Harness(SessionConfig config = {});
 
   // Feeds bytes in chunks of at most `chunk_bytes`, storing each message as it ends.
-  void feed(std::string_view bytes, std::size_t chunk_bytes = std::numeric_limits<std::size_t>::max());
+  void feed(std::string_view bytes,
+            std::size_t chunk_bytes = std::numeric_limits<std::size_t>::max());
   void advance(Duration by);  // moves the clock; the timeout fires if it is due
   void eof();
-  void new_connection();     // ends this session (if open) and greets a new one
+  void new_connection();  // ends this session (if open) and greets a new one
   void fail_next_delivery() { fail_next_ = true; }
 
   Session& session() { return session_; }

@@ -16,10 +16,14 @@ std::string unescape(std::string_view text) {
       continue;
     }
     const char c = text[++i];
-    if (c == 'r') out += '\r';
-    else if (c == 'n') out += '\n';
-    else if (c == 't') out += '\t';
-    else if (c == '\\') out += '\\';
+    if (c == 'r')
+      out += '\r';
+    else if (c == 'n')
+      out += '\n';
+    else if (c == 't')
+      out += '\t';
+    else if (c == '\\')
+      out += '\\';
     else if (c == 'x' && i + 2 < text.size()) {
       unsigned value = 0;
       std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
@@ -35,10 +39,14 @@ std::string unescape(std::string_view text) {
 std::string printable(std::string_view bytes) {
   std::string out;
   for (char c : bytes) {
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n\n";
-    else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) out += '?';
-    else out += c;
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n\n";
+    else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+      out += '?';
+    else
+      out += c;
   }
   return out;
 }
@@ -49,12 +57,18 @@ void apply_config(TranscriptCase& c, std::string_view setting) {
   const std::size_t eq = setting.find('=');
   const std::string key(setting.substr(0, eq));
   const std::string value(eq == std::string_view::npos ? "" : setting.substr(eq + 1));
-  if (key == "strict") c.config.strict = true;
-  else if (key == "name") c.config.name = value;
-  else if (key == "max-size") c.config.message_bytes_max = std::stoull(value);
-  else if (key == "recipients-max") c.config.recipients_max = std::stoull(value);
-  else if (key == "timeout") c.config.timeout = std::chrono::seconds(std::stoll(value));
-  else throw std::runtime_error("unknown config `" + key + "`");
+  if (key == "strict")
+    c.config.strict = true;
+  else if (key == "name")
+    c.config.name = value;
+  else if (key == "max-size")
+    c.config.message_bytes_max = std::stoull(value);
+  else if (key == "recipients-max")
+    c.config.recipients_max = std::stoull(value);
+  else if (key == "timeout")
+    c.config.timeout = std::chrono::seconds(std::stoll(value));
+  else
+    throw std::runtime_error("unknown config `" + key + "`");
 }
 
 Duration parse_advance(const std::string& text) {
@@ -93,8 +107,10 @@ void parse_step(TranscriptCase& c, const std::string& line) {
       case 'C':
       case 'R': {
         std::string bytes = unescape(text) + (kind == 'C' ? "\r\n" : "");
-        if (!c.steps.empty() && c.steps.back().kind == 'C') c.steps.back().bytes += bytes;
-        else c.steps.push_back({'C', bytes, {}, false});
+        if (!c.steps.empty() && c.steps.back().kind == 'C')
+          c.steps.back().bytes += bytes;
+        else
+          c.steps.push_back({'C', bytes, {}, false});
         break;
       }
       case 'T':

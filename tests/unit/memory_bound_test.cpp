@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(a_gibibyte_without_a_newline_keeps_the_buffer_under_64_kib)
     peak_bytes = std::max(peak_bytes, session.buffered_bytes());
   }
   BOOST_TEST(peak_bytes < 64 * 1024);
-  BOOST_TEST(peak_bytes >= 1000);  // the line buffer was really in use
+  BOOST_TEST(peak_bytes >= 1000);        // the line buffer was really in use
   BOOST_TEST(session.output().empty());  // nothing answered before the line ends
   session.feed("\r\n", Instant{});
   BOOST_TEST(session.take_output() == "500 5.5.2 Error: line too long\r\n");

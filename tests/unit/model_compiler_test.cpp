@@ -69,16 +69,17 @@ BOOST_AUTO_TEST_CASE(deleting_any_meaningful_line_breaks_the_model) {
       if (i != skip) text += lines[i] + "\n";
     }
     ++checked;
-    BOOST_TEST(!compile(text).empty(), "still sound without line " << skip + 1 << ": " << lines[skip]);
+    BOOST_TEST(!compile(text).empty(),
+               "still sound without line " << skip + 1 << ": " << lines[skip]);
   }
   BOOST_TEST(checked > 60);
 }
 
 struct Edit {
   const char* check;
-  const char* find;     // must occur exactly once in the real model
+  const char* find;  // must occur exactly once in the real model
   const char* replace;
-  const char* expect;   // a diagnostic must contain this
+  const char* expect;  // a diagnostic must contain this
 };
 
 const Edit edits[] = {
@@ -99,9 +100,12 @@ const Edit edits[] = {
     {"clock on an aside verb", "READY,HELLO,MAIL,RCPT  NOOP      ok       -> =        keep",
      "READY,HELLO,MAIL,RCPT  NOOP      ok       -> =        restart", "restarts the clock"},
     {"clock on a step", "READY                  HELO      ok       -> HELLO    restart",
-     "READY                  HELO      ok       -> HELLO    keep", "moves the session forward but keeps"},
-    {"clock at the end of a message", "DATA                   data_end  too_big  -> HELLO    restart",
-     "DATA                   data_end  too_big  -> HELLO    keep", "moves the session forward but keeps"},
+     "READY                  HELO      ok       -> HELLO    keep",
+     "moves the session forward but keeps"},
+    {"clock at the end of a message",
+     "DATA                   data_end  too_big  -> HELLO    restart",
+     "DATA                   data_end  too_big  -> HELLO    keep",
+     "moves the session forward but keeps"},
     {"unused reply", "reply timeout", "reply spare 250 \"spare\"\nreply timeout",
      "reply `spare` is never used"},
     {"placeholder", "\"{name} SMTP CS4410MP3\"", "\"{name} SMTP {version}\"",
@@ -115,15 +119,16 @@ const Edit edits[] = {
     {"close", "CLOSED   keep     close       bye", "CLOSED   keep     -           bye",
      "exactly the rows with action close"},
     {"errors keep the state", "MAIL,RCPT              MAIL      *        -> =  ",
-     "MAIL,RCPT              MAIL      *        -> HELLO",
-     "a 4xx/5xx reply must keep the state"},
+     "MAIL,RCPT              MAIL      *        -> HELLO", "a 4xx/5xx reply must keep the state"},
     {"every command replies", "too_long  ok       -> =        keep     -           line_too_long",
      "too_long  ok       -> =        keep     -           -", "must reply"},
     {"unknown limit", "limit pool_threads ", "limit pool_thread ", "unknown limit `pool_thread`"},
-    {"missing limit", "limit backup_every ", "# limit backup_every ", "missing limit `backup_every`"},
+    {"missing limit", "limit backup_every ", "# limit backup_every ",
+     "missing limit `backup_every`"},
     {"limit range", "limit line_bytes_max      1000", "limit line_bytes_max      100000",
      "line_bytes_max must be within"},
-    {"duplicate state", "state CLOSED", "state READY command\nstate CLOSED", "duplicate state `READY`"},
+    {"duplicate state", "state CLOSED", "state READY command\nstate CLOSED",
+     "duplicate state `READY`"},
     {"one initial state", "state READY      command   ", "state READY      command  initial ",
      "exactly one state must be `initial`"},
     {"initial mode", "state CONNECTED  banner   initial", "state CONNECTED  command  initial",
@@ -138,7 +143,8 @@ const Edit edits[] = {
     {"verb case", "verb NOOP", "verb Noop", "verb name `Noop` must be UPPER_CASE"},
     {"unterminated string", "\"2.0.0 Bye\"", "\"2.0.0 Bye", "unterminated string"},
     {"shape of a row", "DATA                   data_end  ok       -> STORING",
-     "DATA                   data_end  ok       => STORING", "expected a declaration or a transition"},
+     "DATA                   data_end  ok       => STORING",
+     "expected a declaration or a transition"},
     {"shape of a limit", "limit recipients_max      100 ", "limit recipients_max      ",
      "expected `limit NAME VALUE`"},
     {"number", "limit timeout_seconds     10 ", "limit timeout_seconds     ten ", "whole number"},
@@ -178,9 +184,11 @@ BOOST_AUTO_TEST_CASE(small_models_report_what_they_expect) {
       ++expectations;
       const std::string expected = line.substr(10);
       BOOST_TEST(shown.find(expected) != std::string::npos,
-                 entry.path().filename() << ": expected `" << expected << "`, got:\n" << shown);
+                 entry.path().filename() << ": expected `" << expected << "`, got:\n"
+                                         << shown);
     }
-    if (expectations == 0) BOOST_TEST(shown == "(no diagnostics)\n", entry.path().filename() << shown);
+    if (expectations == 0)
+      BOOST_TEST(shown == "(no diagnostics)\n", entry.path().filename() << shown);
   }
   BOOST_TEST(files >= 3);
 }

@@ -1,8 +1,8 @@
 // Replays every case of tests/transcripts/*.md whole, one byte at a time, and at every
 // chunk size: the replies and the mailbox must be exactly the document's, every time.
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 
 #include "transcript.hpp"
@@ -20,18 +20,21 @@ void check_case(const TranscriptCase& c) {
   for (std::size_t size = 1; size <= longest; ++size) chunk_sizes.push_back(size);
   for (std::size_t chunk : chunk_sizes) {
     const auto result = replay(c, chunk);
-    const std::string how =
-        chunk == std::numeric_limits<std::size_t>::max() ? "whole" : "chunks of " + std::to_string(chunk);
+    const std::string how = chunk == std::numeric_limits<std::size_t>::max()
+                                ? "whole"
+                                : "chunks of " + std::to_string(chunk);
     BOOST_TEST_INFO(c.file << ":" << c.line << " (" << how << ")");
     BOOST_TEST(result.failure == "");
     if (result.replies != c.expected_replies) {
-      BOOST_ERROR("replies differ\n--- expected\n" << printable(c.expected_replies) << "--- got\n"
-                                                    << printable(result.replies));
+      BOOST_ERROR("replies differ\n--- expected\n"
+                  << printable(c.expected_replies) << "--- got\n"
+                  << printable(result.replies));
       return;
     }
     if (c.has_mailbox && result.mailbox != c.expected_mailbox) {
-      BOOST_ERROR("mailbox differs\n--- expected\n" << printable(c.expected_mailbox) << "--- got\n"
-                                                    << printable(result.mailbox));
+      BOOST_ERROR("mailbox differs\n--- expected\n"
+                  << printable(c.expected_mailbox) << "--- got\n"
+                  << printable(result.mailbox));
       return;
     }
   }

@@ -1,0 +1,92 @@
+// The session's contract beyond its replies: the call order of session.hpp, deadlines,
+// held-back pipelined input, the observer, and how rows are named in traces.
+#define BOOST_TEST_MODULE session
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+#include <vector>
+
+#include "command.hpp"
+#include "record.hpp"
+#include "session.hpp"
+#include "table.hpp"
+
+namespace {
+
+using namespace postable;
+using namespace std::chrono_literals;
+
+Instant at(Duration d) { return Instant{d}; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(deadline_follows_the_steps_and_vanishes_while_storing) {
+  Session session(SessionConfig{}, at(0s));
+  BOOST_TEST((session.deadline() == at(10s)));
+  session.feed("NOOP\r\n", at(4s));  // an aside does not restart the clock
+  BOOST_TEST((session.deadline() == at(10s)));
+  session.feed("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\n", at(5s));
+  BOOST_TEST((session.deadline() == at(15s)));
+  session.feed("DATA\r\nbody\r\n.\r\nNOOP\r\n", at(6s));
+  BOOST_TEST(session.awaiting_delivery());
+  BOOST_TEST(!session.wants_input());
+  BOOST_TEST(!session.deadline().has_value());  // the store, not the client, is waited for
+  const auto envelope = session.take_delivery();
+  BOOST_REQUIRE(envelope.has_value());
+  BOOST_TEST(envelope->helo == "h");
+  BOOST_TEST(envelope->sender == "a@b");
+  BOOST_TEST((envelope->recipients == std::vector<std::string>{"c@d"}));
+  BOOST_TEST(envelope->body == "body\n");
+  BOOST_TEST(!session.take_delivery().has_value());  // handed out once
+  session.on_delivered(7, at(8s));
+  BOOST_TEST((session.deadline() == at(18s)));
+  // The NOOP that was pipelined behind the message ran once it was stored.
+  BOOST_TEST(session.take_output().ends_with("250 OK: delivered message 7\r\n250 2.0.0 OK\r\n"));
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_the_deadline_time_out_instead) {
+  Session session(SessionConfig{}, at(0s));
+  session.take_output();
+  session.feed("HELO h\r\n", at(10s));
+  BOOST_TEST(session.closed());
+  BOOST_TEST(session.take_output() == "421 4.4.2 postable Error: timeout exceeded\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_observer_sees_every_row_by_name) {
+  std::vector<std::string> trace;
+  Session session(SessionConfig{}, at(0s),
+                  [&trace](const model::Row& row) { trace.push_back(describe(row)); });
+  session.feed("HELO h\r\nbogus\r\nQUIT\r\n", at(1s));
+  const std::vector<std::string> expected{
+      "CONNECTED -> READY on greet ok / 220", "READY -> HELLO on HELO ok / 250",
+      "HELLO -> HELLO on unknown ok / 502", "HELLO -> CLOSED on QUIT ok / 221"};
+  BOOST_TEST(trace == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(classify_reports_facts_not_decisions) {
+  const Command mail = classify("  mail from : <a@b>  ", false);
+  BOOST_TEST(mail.input == input_of(model::Verb::MAIL));
+  BOOST_TEST((mail.outcome == Outcome::ok));
+  BOOST_TEST(mail.arg == "<a@b>");
+  BOOST_TEST((classify("RCPT TO: a b", false).outcome == Outcome::badarg));
+  BOOST_TEST((classify("RCPT", false).outcome == Outcome::syntax));
+  BOOST_TEST(classify("NOOP", true).input == input_of(Event::unknown));
+  BOOST_TEST(classify("NOOP", false).input == input_of(model::Verb::NOOP));
+  BOOST_TEST(classify("", false).input == input_of(Event::unknown));
+}
+
+BOOST_AUTO_TEST_CASE(a_record_has_the_layout_of_the_spec) {
+  const Envelope envelope{"client", "student@CS4410", {"TA@CS4410", "prof@CS4410"}, "a\n\nb\n"};
+  BOOST_TEST(format_record(envelope, 12, "netid") ==
+             "Received: from client by netid (CS4410MP3)\nNumber: 12\nFrom: student@CS4410\n"
+             "To: TA@CS4410\nTo: prof@CS4410\n\na\n\nb\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_store_answers_451_and_takes_no_number) {
+  Session session(SessionConfig{}, at(0s));
+  session.feed("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\nx\r\n.\r\n", at(1s));
+  session.take_output();
+  BOOST_REQUIRE(session.take_delivery().has_value());
+  session.on_delivery_failed(at(2s));
+  BOOST_TEST(session.take_output() == "451 4.3.0 Error: message not stored, try again later\r\n");
+  BOOST_TEST((session.state() == model::State::HELLO));
+}

@@ -1,0 +1,36 @@
+#include "mailbox_ledger.hpp"
+
+#include "assert.hpp"
+
+namespace postable {
+
+std::string BackupRange::file_name() const {
+  return "mailbox." + std::to_string(first) + "-" + std::to_string(last);
+}
+
+MailboxLedger::MailboxLedger(std::uint64_t backup_every) : backup_every_(backup_every) {
+  POSTABLE_ASSERT(backup_every_ > 0);
+}
+
+void MailboxLedger::stored() {
+  POSTABLE_ASSERT(may_write());
+  ++stored_;
+  if (stored_ % backup_every_ == 0) due_ = BackupRange{backed_up_ + 1, stored_};
+}
+
+BackupRange MailboxLedger::begin_backup() {
+  POSTABLE_ASSERT(due_.has_value() && !moving_);
+  POSTABLE_ASSERT(due_->first == backed_up_ + 1 && due_->last == stored_);
+  moving_range_ = *due_;
+  due_.reset();
+  moving_ = true;
+  return moving_range_;
+}
+
+void MailboxLedger::finish_backup(bool moved) {
+  POSTABLE_ASSERT(moving_);
+  moving_ = false;
+  if (moved) backed_up_ = moving_range_.last;
+}
+
+}  // namespace postable

@@ -1,0 +1,52 @@
+// smtpd: the Postable SMTP server. Flags are those of shared/spec/protocol.md.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <iostream>
+
+#include "server.hpp"
+
+int main(int argc, char** argv) {
+  postable::ServerConfig config;
+  double timeout_seconds = double(postable::model::timeout_seconds);
+  CLI::App app{"smtpd: the Postable SMTP server (CS4410MP3 protocol)"};
+  app.add_option("--bind", config.bind, "IPv4 address to listen on")->capture_default_str();
+  app.add_option("--port", config.port, "TCP port; 0 picks a free one")->capture_default_str();
+  app.add_option("--name", config.session.name, "server name in replies and the mailbox")
+      ->capture_default_str()
+      ->check([](const std::string& name) {
+        for (char c : name) {
+          if (c < 0x21 || c > 0x7e) return std::string("must be printable ASCII, no spaces");
+        }
+        return name.empty() ? std::string("must not be empty") : std::string();
+      });
+  app.add_option("--dir", config.dir, "folder of the mailbox files")->capture_default_str();
+  app.add_option("--threads", config.threads, "workers in the pool")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t(1), std::size_t(4096)));
+  app.add_option("--timeout", timeout_seconds, "seconds the client has for each step")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  app.add_option("--backup-every", config.backup_every, "messages per backup file")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  app.add_option("--max-size", config.session.message_bytes_max, "largest message, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
+  app.add_flag("--quiet", config.quiet, "no log line per connection");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    std::cerr << "smtpd: " << error.what() << " (see --help)\n";
+    return 2;
+  }
+  config.session.timeout = std::chrono::nanoseconds(std::llround(timeout_seconds * 1e9));
+  try {
+    return postable::run_server(config);
+  } catch (const std::exception& error) {
+    std::cerr << "smtpd: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+// The worker-pool monitor: a mutex and two condition variables around PoolLedger. The
+// acceptor waits until a worker is idle before it calls accept(), so surplus connections
+// wait in the kernel's listen backlog, never in a queue of ours.
+#pragma once
+
+#include <mutex>
+#include <optional>
+
+#include "pool_ledger.hpp"
+#include "sync.hpp"
+
+namespace postable {
+
+template <typename Connection, typename Sync = StdSync>
+class Pool {
+ public:
+  explicit Pool(std::size_t workers) : ledger_(workers) {}
+
+  // Acceptor: blocks until a worker is idle (true) or the pool stops (false).
+  bool wait_for_idle_worker() {
+    std::unique_lock lock(mutex_);
+    while (!ledger_.may_accept() && !stopping_) worker_idle_.wait(lock);
+    return !stopping_;
+  }
+
+  // Acceptor: gives an accepted connection to the idle worker wait_for_idle_worker found.
+  void hand_off(Connection connection) {
+    std::unique_lock lock(mutex_);
+    ledger_.hand_off(std::move(connection));
+    work_ready_.notify_one();
+  }
+
+  // Worker: reports itself idle and blocks for the next connection; nullopt once stopping.
+  std::optional<Connection> next_connection() {
+    std::unique_lock lock(mutex_);
+    ledger_.worker_waits();
+    worker_idle_.notify_one();
+    while (!ledger_.has_work() && !stopping_) work_ready_.wait(lock);
+    if (!ledger_.has_work()) return std::nullopt;  // stopping, and nothing handed to us
+    Connection connection = ledger_.take();
+    // The hand-off slot is free again: if another worker is idle, the acceptor may go on.
+    worker_idle_.notify_one();
+    return connection;
+  }
+
+  // Idle workers return; a connection already handed off is still served.
+  void stop() {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    work_ready_.notify_all();
+    worker_idle_.notify_all();
+  }
+
+  std::size_t busy_workers() {
+    std::unique_lock lock(mutex_);
+    return ledger_.busy();
+  }
+
+ private:
+  typename Sync::mutex mutex_;
+  typename Sync::condition_variable worker_idle_;
+  typename Sync::condition_variable work_ready_;
+  PoolLedger<Connection> ledger_;
+  bool stopping_ = false;
+};
+
+}  // namespace postable

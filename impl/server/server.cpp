@@ -1,0 +1,138 @@
+#include "server.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "connection.hpp"
+#include "file_store.hpp"
+#include "mailbox.hpp"
+#include "pool.hpp"
+#include "socket.hpp"
+
+namespace postable {
+namespace {
+
+constexpr std::size_t read_buffer_bytes = 64 * 1024;
+
+// One writer at a time on stderr, so log lines never interleave.
+class Log {
+ public:
+  explicit Log(bool quiet) : quiet_(quiet) {}
+  void line(const std::string& text) {
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    std::cerr << text << '\n';
+  }
+  void error(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    std::cerr << "smtpd: " << text << '\n';
+  }
+
+ private:
+  bool quiet_;
+  std::mutex mutex_;
+};
+
+// SIGINT and SIGTERM arrive on a file descriptor that the acceptor polls.
+Fd block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // A shell starts background jobs with SIGINT ignored; an ignored signal never reaches
+  // the signalfd, so take the default back before blocking.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // every thread started later inherits this
+  Fd fd(signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd) throw std::runtime_error(std::string("cannot watch signals: ") + strerror(errno));
+  return fd;
+}
+
+// Accepts one connection when the listener has one; nullopt when a stop signal came.
+// Transient accept errors (out of descriptors, aborted handshakes) are survived.
+std::optional<Connection> accept_one(const Listener& listener, int stop_fd, Log& log) {
+  bool told_about_descriptors = false;
+  for (;;) {
+    std::array<pollfd, 2> watch{{{listener.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}}};
+    if (poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR) return std::nullopt;
+    if (watch[1].revents != 0) return std::nullopt;
+    if (watch[0].revents == 0) continue;
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    const int fd = accept4(listener.fd(), reinterpret_cast<sockaddr*>(&peer), &length,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) return Connection{Fd(fd), describe_peer(&peer)};
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      if (!told_about_descriptors) log.error(std::string("accept: ") + strerror(errno));
+      told_about_descriptors = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // back off, then retry
+    } else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+      log.error(std::string("accept: ") + strerror(errno));
+    }
+  }
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& config) {
+  Log log(config.quiet);
+  Fd stop_signal = block_stop_signals();
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);  // a file-size limit makes writes fail (and answer 451), not kill us
+  Listener listener(config.bind, config.port);
+  FileStore store(config.dir);
+  std::cout << "listening on " << listener.local_address() << std::endl;
+
+  Mailbox<FileStore> mailbox(store, config.backup_every, config.session.name);
+  std::thread backup([&] {
+    mailbox.run_backups([&](const BackupRange& range) {
+      log.error("backup " + range.file_name() + " failed (" + store.last_error() +
+                "); its messages stay in mailbox");
+    });
+  });
+
+  Pool<Connection> pool(config.threads);
+  const Deliver deliver = [&](const Envelope& envelope) {
+    auto number = mailbox.deliver(envelope);
+    if (!number) log.error("store failed: " + store.last_error());
+    return number;
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < config.threads; ++i) {
+    workers.emplace_back([&] {
+      std::vector<char> buffer(read_buffer_bytes);
+      while (std::optional<Connection> connection = pool.next_connection()) {
+        const ConnectionReport report =
+            serve_connection(*connection, config.session, deliver, buffer);
+        log.line(connection->peer + ": " + std::to_string(report.messages) + " message(s); " +
+                 report.ending);
+      }
+    });
+  }
+
+  while (pool.wait_for_idle_worker()) {
+    std::optional<Connection> connection = accept_one(listener, stop_signal.get(), log);
+    if (!connection) break;
+    pool.hand_off(std::move(*connection));
+  }
+  log.line("stopping: no new connections; finishing the running sessions");
+  pool.stop();
+  for (std::thread& worker : workers) worker.join();
+  mailbox.stop();
+  backup.join();
+  return 0;
+}
+
+}  // namespace postable

@@ -1,0 +1,29 @@
+// The whole server: a listener, an acceptor (the calling thread), a pool of workers, the
+// mailbox monitor over the file store, and the backup thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "session.hpp"
+
+namespace postable {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8765;
+  std::filesystem::path dir = ".";
+  std::size_t threads = model::pool_threads;
+  std::uint64_t backup_every = model::backup_every;
+  bool quiet = false;
+  SessionConfig session;
+};
+
+// Runs until SIGINT or SIGTERM: then stops accepting, lets running sessions finish (up to
+// their deadlines), completes any due backup, and returns 0. Prints `listening on ADDR:PORT`
+// on stdout first. Start-up failures (port in use, folder not writable) throw
+// std::runtime_error with a one-line reason.
+int run_server(const ServerConfig& config);
+
+}  // namespace postable

@@ -1,0 +1,118 @@
+#include "server_process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace postable::testing {
+namespace {
+
+std::filesystem::path make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "postable-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
+  std::fflush(nullptr);  // or the child's freopen would write our buffered output again
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (chdir(dir.c_str()) != 0) _exit(126);
+  if (!freopen("stdout.txt", "w", stdout) || !freopen("stderr.txt", "w", stderr)) _exit(126);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int wait_for(pid_t pid, std::chrono::milliseconds patience) {
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix)
+    : dir_(make_temp_dir()) {
+  std::vector<std::string> argv = std::move(prefix);
+  argv.push_back(POSTABLE_SMTPD);
+  argv.insert(argv.end(), {"--port", "0", "--dir", dir_.string()});
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  pid_ = spawn(argv, dir_);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (port_ == 0) {
+    const std::string out = slurp(dir_ / "stdout.txt");
+    const std::size_t colon =
+        out.find('\n') == std::string::npos ? std::string::npos : out.rfind(':', out.find('\n'));
+    if (out.rfind("listening on ", 0) == 0 && colon != std::string::npos) {
+      port_ = std::stoi(out.substr(colon + 1));
+    } else if (std::chrono::steady_clock::now() > give_up || waitpid(pid_, nullptr, WNOHANG) != 0) {
+      throw std::runtime_error("smtpd did not start: " + slurp(dir_ / "stderr.txt"));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+int ServerProcess::stop(std::chrono::milliseconds patience) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const int status = wait_for(pid_, patience);
+  pid_ = -1;
+  return status;
+}
+
+std::string ServerProcess::read_file(const std::string& name) const {
+  return slurp(dir_ / name);
+}
+
+bool ServerProcess::file_exists(const std::string& name) const {
+  return std::filesystem::exists(dir_ / name);
+}
+
+std::string ServerProcess::log() const {
+  return slurp(dir_ / "stderr.txt");
+}
+
+Finished run_smtpd(const std::vector<std::string>& flags) {
+  const std::filesystem::path dir = make_temp_dir();
+  std::vector<std::string> argv{POSTABLE_SMTPD};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  const pid_t pid = spawn(argv, dir);
+  const int status = wait_for(pid, std::chrono::seconds(10));
+  Finished finished{status, slurp(dir / "stdout.txt"), slurp(dir / "stderr.txt")};
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  return finished;
+}
+
+}  // namespace postable::testing

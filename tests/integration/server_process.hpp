@@ -1,0 +1,45 @@
+// Runs the real smtpd binary for a test: in a fresh temporary folder, on a free port, with
+// the given flags; stops it with SIGTERM and reports how it exited.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace postable::testing {
+
+class ServerProcess {
+ public:
+  // `prefix` runs before smtpd (e.g. {"prlimit", "--fsize=2000", "--"}).
+  explicit ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::string read_file(const std::string& name) const;  // "" when absent
+  bool file_exists(const std::string& name) const;
+
+  // SIGTERM, then waits; returns the exit status (-1 if it had to be killed).
+  int stop(std::chrono::milliseconds patience = std::chrono::seconds(15));
+  std::string log() const;  // what smtpd wrote on stderr
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Runs smtpd with these flags to its end (for start-up errors and --help).
+struct Finished {
+  int status;
+  std::string out;
+  std::string err;
+};
+Finished run_smtpd(const std::vector<std::string>& flags);
+
+}  // namespace postable::testing

@@ -1,0 +1,344 @@
+// The real smtpd over real sockets: the assignment's examples, timeouts, the pool and its
+// backlog, backups, concurrent delivery, disconnects, a real client, flags and signals.
+#define BOOST_TEST_MODULE server
+#define BOOST_TEST_DYN_LINK
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "client.hpp"
+#include "server_process.hpp"
+
+namespace {
+
+using namespace postable::testing;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Waits up to `patience` for a file to appear (the backup runs after the reply).
+bool eventually_exists(const ServerProcess& server, const std::string& name,
+                       std::chrono::milliseconds patience = 1000ms) {
+  const auto give_up = Clock::now() + patience;
+  while (!server.file_exists(name)) {
+    if (Clock::now() > give_up) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+// The numbers of the records in a mailbox file, in file order.
+std::vector<int> numbers_in(const std::string& text) {
+  std::vector<int> numbers;
+  const std::regex number_line("(^|\n)Number: ([0-9]+)\n");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), number_line);
+       it != std::sregex_iterator(); ++it) {
+    numbers.push_back(std::stoi((*it)[2]));
+  }
+  return numbers;
+}
+
+std::vector<int> range(int first, int last) {
+  std::vector<int> out;
+  for (int n = first; n <= last; ++n) out.push_back(n);
+  return out;
+}
+
+const std::string first_example_record =
+    "Received: from client by netid (CS4410MP3)\nNumber: 1\nFrom: student@CS4410\n"
+    "To: TA@CS4410\n\nI made an awesome submission!\nNetwork programming is fun\n\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_assignment_examples_over_sockets) {
+  ServerProcess server({"--name", "netid", "--timeout", "1"});
+  {
+    Client client(server.port());
+    BOOST_TEST(client.reply().value() == "220 netid SMTP CS4410MP3");
+    BOOST_TEST(client.ask("HELO client") == "250 netid");
+    BOOST_TEST(client.ask("MAIL FROM: student@CS4410") == "250 2.1.0 OK");
+    BOOST_TEST(client.ask("RCPT TO: TA@CS4410") == "250 2.1.5 OK");
+    BOOST_TEST(client.ask("DATA") == "354 End data with <CR><LF>.<CR><LF>");
+    client.send("I made an awesome submission!\r\nNetwork programming is fun\r\n.\r\n");
+    BOOST_TEST(client.reply().value() == "250 OK: delivered message 1");
+  }
+  {
+    Client client(server.port());
+    BOOST_TEST(client.reply().value() == "220 netid SMTP CS4410MP3");
+    BOOST_TEST(client.ask("HELO") == "501 Syntax:  HELO yourhostname");
+    BOOST_TEST(client.ask("HELO clienthostname") == "250 netid");
+    BOOST_TEST(client.ask("mkdir") == "502 5.5.2 Error: command not recognized");
+    BOOST_TEST(client.ask("MAIL FROM: student @CS4410") ==
+               "504 5.5.2 <student @CS4410>: Sender address rejected");
+    BOOST_TEST(client.ask("MAIL FROM: student@CS4410") == "250 2.1.0 OK");
+    BOOST_TEST(client.ask("MAIL FROM: professor@CS4410") == "503 5.5.1 Error: nested MAIL command");
+    BOOST_TEST(client.ask("RCPT TO: TA @CS4410") ==
+               "504 5.5.2 <TA @CS4410>: Recipient address invalid");
+    BOOST_TEST(client.ask("RCPT TO: TA@CS4410") == "250 2.1.5 OK");
+    BOOST_TEST(client.ask("DATA") == "354 End data with <CR><LF>.<CR><LF>");
+    client.send_line("I'm going to send and wait");
+    BOOST_TEST(client.reply(3s).value_or("") == "421 4.4.2 netid Error: timeout exceeded");
+    BOOST_TEST(client.closed_by_server());
+  }
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(server.read_file("mailbox") == first_example_record);
+}
+
+BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_and_invalid_commands_do_not_extend_them) {
+  ServerProcess server({"--timeout", "1"});
+  // Each clock is read before the server's can start, so a wait measured here is never
+  // shorter than the server's: `>= 1.0` shows it was not early.
+  {  // idle from the greeting
+    const auto start = Clock::now();
+    Client client(server.port());
+    BOOST_REQUIRE(client.reply());
+    BOOST_TEST(client.reply(3s).value_or("") == "421 4.4.2 postable Error: timeout exceeded");
+    const double waited = seconds_since(start);
+    BOOST_TEST(waited >= 1.0);
+    BOOST_TEST(waited <= 1.5);
+    BOOST_TEST(client.closed_by_server());
+  }
+  {  // an invalid command and a NOOP half-way do not restart the clock
+    const auto start = Clock::now();
+    Client client(server.port());
+    BOOST_REQUIRE(client.reply());
+    std::this_thread::sleep_for(400ms);
+    BOOST_TEST(client.ask("mkdir") == "502 5.5.2 Error: command not recognized");
+    BOOST_TEST(client.ask("NOOP") == "250 2.0.0 OK");
+    BOOST_TEST(client.reply(3s).value_or("") == "421 4.4.2 postable Error: timeout exceeded");
+    const double waited = seconds_since(start);
+    BOOST_TEST(waited >= 1.0);
+    BOOST_TEST(waited <= 1.5);
+  }
+  {  // a step forward does
+    Client client(server.port());
+    BOOST_REQUIRE(client.reply());
+    std::this_thread::sleep_for(600ms);
+    const auto step = Clock::now();
+    BOOST_TEST(client.ask("HELO h") == "250 postable");
+    BOOST_TEST(client.reply(3s).value_or("") == "421 4.4.2 postable Error: timeout exceeded");
+    BOOST_TEST(seconds_since(step) >= 1.0);
+    BOOST_TEST(seconds_since(step) <= 1.5);
+  }
+  BOOST_TEST(server.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(surplus_connections_wait_in_the_kernel_backlog) {
+  ServerProcess server({"--threads", "4"});
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(std::make_unique<Client>(server.port()));
+    BOOST_TEST(held.back()->reply().value_or("") == "220 postable SMTP CS4410MP3");
+  }
+  Client fifth(server.port());  // the kernel completes the handshake; nobody accepts it
+  BOOST_TEST(!fifth.reply(500ms).has_value());
+  BOOST_TEST(held[2]->ask("QUIT") == "221 2.0.0 Bye");
+  BOOST_TEST(fifth.reply(2s).value_or("") == "220 postable SMTP CS4410MP3");
+  BOOST_TEST(fifth.ask("HELO fifth") == "250 postable");
+  fifth.close();
+  held.clear();
+  BOOST_TEST(server.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(every_32_messages_move_to_a_backup_file) {
+  ServerProcess server({});
+  Client client(server.port());
+  BOOST_REQUIRE(client.reply());
+  BOOST_TEST(client.ask("HELO h") == "250 postable");
+  for (int n = 1; n <= 64; ++n) {
+    const std::string reply = send_message(client, "a@b", "c@d", {"message " + std::to_string(n)});
+    BOOST_REQUIRE(reply == "250 OK: delivered message " + std::to_string(n));
+  }
+  BOOST_TEST(eventually_exists(server, "mailbox.33-64"));
+  BOOST_TEST(numbers_in(server.read_file("mailbox.1-32")) == range(1, 32));
+  BOOST_TEST(numbers_in(server.read_file("mailbox.33-64")) == range(33, 64));
+  for (int n = 65; n <= 70; ++n) {
+    BOOST_TEST(send_message(client, "a@b", "c@d", {"m"}) ==
+               "250 OK: delivered message " + std::to_string(n));
+  }
+  BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(numbers_in(server.read_file("mailbox")) == range(65, 70));
+  BOOST_TEST(!server.file_exists("mailbox.65-96"));
+  BOOST_TEST(server.read_file("mailbox.1-32").find("\n\nmessage 7\n\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(thirty_two_clients_of_twenty_messages_each_number_1_to_640) {
+  ServerProcess server({"--quiet"});
+  constexpr int clients = 32;
+  constexpr int each = 20;
+  std::vector<std::map<int, std::string>> given(clients);  // number -> body, per client
+  std::vector<std::string> failures(clients);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        Client client(server.port());
+        client.reply();
+        client.ask("HELO client" + std::to_string(c));
+        for (int m = 0; m < each; ++m) {
+          const std::string body = "client " + std::to_string(c) + " message " + std::to_string(m);
+          const std::string reply = send_message(client, "a@b", "c@d", {body});
+          const std::string prefix = "250 OK: delivered message ";
+          if (reply.rfind(prefix, 0) != 0) throw std::runtime_error("got " + reply);
+          given[c][std::stoi(reply.substr(prefix.size()))] = body;
+        }
+        client.ask("QUIT");
+      } catch (const std::exception& e) {
+        failures[c] = e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) BOOST_TEST(failure == "");
+  BOOST_TEST(server.stop() == 0);
+  std::string all;
+  for (int first = 1; first <= clients * each; first += 32) {
+    const std::string name = "mailbox." + std::to_string(first) + "-" + std::to_string(first + 31);
+    const std::string text = server.read_file(name);
+    BOOST_TEST(numbers_in(text) == range(first, first + 31), name);
+    all += text;
+  }
+  BOOST_TEST(server.read_file("mailbox") == "");
+  for (int c = 0; c < clients; ++c) {
+    BOOST_TEST(given[c].size() == std::size_t(each));
+    for (const auto& [number, body] : given[c]) {
+      const std::string expected =
+          "Number: " + std::to_string(number) + "\nFrom: a@b\nTo: c@d\n\n" + body + "\n\n";
+      BOOST_TEST(all.find(expected) != std::string::npos, "message " << number << " of " << c);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_disconnect_in_the_middle_of_data_stores_nothing) {
+  ServerProcess server({});
+  {
+    Client client(server.port());
+    client.reply();
+    client.ask("HELO h");
+    client.ask("MAIL FROM: a@b");
+    client.ask("RCPT TO: c@d");
+    BOOST_TEST(client.ask("DATA").rfind("354", 0) == 0);
+    client.send("half a message\r\nand no end");
+  }
+  Client next(server.port());
+  next.reply();
+  next.ask("HELO h");
+  BOOST_TEST(send_message(next, "a@b", "c@d", {"whole"}) == "250 OK: delivered message 1");
+  next.close();
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(numbers_in(server.read_file("mailbox")) == range(1, 1));
+  BOOST_TEST(server.read_file("mailbox").find("half") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_half_closed_client_gets_every_reply) {
+  ServerProcess server({});
+  Client client(server.port());
+  client.send("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\nx\r\n.\r\nNOOP\r\n");
+  client.shutdown_sending();
+  const std::vector<std::string> expected{"220 postable SMTP CS4410MP3",
+                                          "250 postable",
+                                          "250 2.1.0 OK",
+                                          "250 2.1.5 OK",
+                                          "354 End data with <CR><LF>.<CR><LF>",
+                                          "250 OK: delivered message 1",
+                                          "250 2.0.0 OK"};
+  for (const std::string& line : expected) BOOST_TEST(client.reply().value_or("(none)") == line);
+  BOOST_TEST(client.closed_by_server());
+  BOOST_TEST(server.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_real_client_python_smtplib_delivers) {
+  ServerProcess server({});
+  const std::string script =
+      "import smtplib,sys\n"
+      "c=smtplib.SMTP('127.0.0.1',int(sys.argv[1]))\n"
+      "c.sendmail('alice@example.org',['bob@example.org'],'Subject: hi\\r\\n\\r\\n.hello\\r\\n')\n"
+      "c.quit()\n";
+  { std::ofstream(server.dir() / "client.py") << script; }
+  const std::string command = "/usr/bin/python3 " + (server.dir() / "client.py").string() + " " +
+                              std::to_string(server.port());
+  const int status = std::system(command.c_str());
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(server.read_file("mailbox") ==
+             "Received: from [127.0.0.1] by postable (CS4410MP3)\nNumber: 1\n"
+             "From: <alice@example.org>\nTo: <bob@example.org>\n\nSubject: hi\n\n.hello\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_answers_451_and_leaves_no_partial_record) {
+  // A file-size limit makes the second, large message fail to write, as a full disk would.
+  ServerProcess server({}, {"prlimit", "--fsize=4096", "--"});
+  Client client(server.port());
+  client.reply();
+  client.ask("HELO h");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"small"}) == "250 OK: delivered message 1");
+  const std::vector<std::string> big(100, std::string(70, 'x'));
+  BOOST_TEST(send_message(client, "a@b", "c@d", big) ==
+             "451 4.3.0 Error: message not stored, try again later");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"after"}) == "250 OK: delivered message 2");
+  client.close();
+  BOOST_TEST(server.stop() == 0);
+  const std::string mailbox = server.read_file("mailbox");
+  BOOST_TEST(numbers_in(mailbox) == range(1, 2));
+  BOOST_TEST(mailbox.find("xxx") == std::string::npos);
+  BOOST_TEST(mailbox.ends_with("\n\nafter\n\n"));
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_stops_accepting_but_finishes_running_sessions) {
+  ServerProcess server({});
+  Client client(server.port());
+  client.reply();
+  client.ask("HELO h");
+  client.ask("MAIL FROM: a@b");
+  std::thread stopper([&] { BOOST_TEST(server.stop() == 0); });
+  std::this_thread::sleep_for(200ms);
+  try {  // no new session starts: a late client is never greeted (or cannot connect at all)
+    Client late(server.port());
+    BOOST_TEST(!late.reply(300ms).has_value());
+  } catch (const std::runtime_error&) {
+  }
+  BOOST_TEST(client.ask("RCPT TO: c@d") == "250 2.1.5 OK");
+  BOOST_TEST(client.ask("DATA").rfind("354", 0) == 0);
+  client.send("last words\r\n.\r\n");
+  BOOST_TEST(client.reply().value_or("") == "250 OK: delivered message 1");
+  BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  stopper.join();
+  BOOST_TEST(server.read_file("mailbox").ends_with("\n\nlast words\n\n"));
+  BOOST_TEST(server.log().find("stopping") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_flags_and_start_up_failures_get_one_line_and_a_non_zero_exit) {
+  const auto one_line = [](const std::string& text) {
+    return !text.empty() && text.find('\n') == text.size() - 1;
+  };
+  const Finished bogus = run_smtpd({"--bogus"});
+  BOOST_TEST(bogus.status == 2);
+  BOOST_TEST(one_line(bogus.err), bogus.err);
+  const Finished zero_threads = run_smtpd({"--threads", "0"});
+  BOOST_TEST(zero_threads.status == 2);
+  BOOST_TEST(one_line(zero_threads.err), zero_threads.err);
+  const Finished bad_port = run_smtpd({"--port", "70000"});
+  BOOST_TEST(bad_port.status == 2);
+  const Finished no_dir = run_smtpd({"--port", "0", "--dir", "/nonexistent/postable"});
+  BOOST_TEST(no_dir.status == 1);
+  BOOST_TEST(one_line(no_dir.err), no_dir.err);
+  BOOST_TEST(no_dir.err.find("cannot create") != std::string::npos);
+  ServerProcess running({});
+  const Finished in_use = run_smtpd({"--port", std::to_string(running.port())});
+  BOOST_TEST(in_use.status == 1);
+  BOOST_TEST(one_line(in_use.err), in_use.err);
+  BOOST_TEST(in_use.err.find("Address already in use") != std::string::npos);
+  const Finished help = run_smtpd({"--help"});
+  BOOST_TEST(help.status == 0);
+  BOOST_TEST(help.out.find("--backup-every") != std::string::npos);
+}

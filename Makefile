@@ -9,15 +9,14 @@ export RC_PARAMS ?= max_success=500
 .PHONY: run test build configure deps diagram format asan tsan clean
 
 run: build
-	@if [ -x build/bin/smtpd ]; then exec build/bin/smtpd $(ARGS); fi; \
-	echo "make run: the server (build/bin/smtpd) is not built yet: it comes with the server"; \
-	echo "issue. Until then, make test runs the model checks, the core's tests and transcripts."; \
-	exit 1
+	build/bin/smtpd $(ARGS)
 
-# Every test, then the same tests again under AddressSanitizer and UBSan.
+# Every test; then all again under AddressSanitizer and UBSan, and the concurrent ones
+# (the real server over sockets) under ThreadSanitizer.
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 	$(MAKE) asan
+	$(MAKE) tsan
 
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
@@ -43,7 +42,7 @@ asan: deps
 tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS)
-	ctest --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS) -L integration
 
 clean:
 	rm -rf build build-asan build-tsan

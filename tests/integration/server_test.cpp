@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "client.hpp"
@@ -55,6 +56,25 @@ std::vector<int> range(int first, int last) {
 const std::string first_example_record =
     "Received: from client by netid (CS4410MP3)\nNumber: 1\nFrom: student@CS4410\n"
     "To: TA@CS4410\n\nI made an awesome submission!\nNetwork programming is fun\n\n";
+
+// Connections waiting in the accept queue of the socket listening on `port`, as the
+// kernel reports them (the Recv-Q of `ss -ltn`).
+int accept_queue_length(int port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    if (state == "0A" && local.ends_with(wanted)) {
+      return std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16);
+    }
+  }
+  return -1;
+}
 
 }  // namespace
 
@@ -138,8 +158,10 @@ BOOST_AUTO_TEST_CASE(surplus_connections_wait_in_the_kernel_backlog) {
     held.push_back(std::make_unique<Client>(server.port()));
     BOOST_TEST(held.back()->reply().value_or("") == "220 postable SMTP CS4410MP3");
   }
+  BOOST_TEST(accept_queue_length(server.port()) == 0);
   Client fifth(server.port());  // the kernel completes the handshake; nobody accepts it
   BOOST_TEST(!fifth.reply(500ms).has_value());
+  BOOST_TEST(accept_queue_length(server.port()) == 1);  // it waits in the kernel, not in smtpd
   BOOST_TEST(held[2]->ask("QUIT") == "221 2.0.0 Bye");
   BOOST_TEST(fifth.reply(2s).value_or("") == "220 postable SMTP CS4410MP3");
   BOOST_TEST(fifth.ask("HELO fifth") == "250 postable");

@@ -15,7 +15,9 @@ namespace {
 using namespace postable;
 using namespace std::chrono_literals;
 
-Instant at(Duration d) { return Instant{d}; }
+Instant at(Duration d) {
+  return Instant{d};
+}
 
 }  // namespace
 

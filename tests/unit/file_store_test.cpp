@@ -1,0 +1,92 @@
+// The file store on its own: records appended whole or not at all, backups that appear
+// whole, and a live file emptied behind them.
+#define BOOST_TEST_MODULE file_store
+#define BOOST_TEST_DYN_LINK
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "file_store.hpp"
+
+namespace fs = std::filesystem;
+using postable::BackupRange;
+using postable::FileStore;
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "postable-store-XXXXXX").string();
+    BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path / name, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  fs::path path;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(start_up_empties_the_mailbox_and_appends_whole_records) {
+  TempDir dir;
+  std::ofstream(dir.path / "mailbox") << "left over from an earlier run";
+  std::ofstream(dir.path / "mailbox.1-32") << "an earlier backup";
+  FileStore store(dir.path);
+  BOOST_TEST(dir.read("mailbox") == "");
+  BOOST_TEST(store.append("head\n", "body\n", "\n"));
+  BOOST_TEST(store.append("h2\n", "", "\n"));
+  BOOST_TEST(dir.read("mailbox") == "head\nbody\n\nh2\n\n");
+  BOOST_TEST(dir.read("mailbox.1-32") == "an earlier backup");  // untouched until replaced
+}
+
+BOOST_AUTO_TEST_CASE(a_backup_moves_the_content_and_replaces_an_old_file) {
+  TempDir dir;
+  std::ofstream(dir.path / "mailbox.1-2") << "stale";
+  FileStore store(dir.path);
+  BOOST_TEST(store.append("a\n", "", ""));
+  BOOST_TEST(store.append("b\n", "", ""));
+  BOOST_TEST(store.move_to_backup(BackupRange{1, 2}));
+  BOOST_TEST(dir.read("mailbox.1-2") == "a\nb\n");
+  BOOST_TEST(dir.read("mailbox") == "");
+  BOOST_TEST(!fs::exists(dir.path / "mailbox.1-2.partial"));
+  BOOST_TEST(store.append("c\n", "", ""));
+  BOOST_TEST(dir.read("mailbox") == "c\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {
+  TempDir dir;
+  FileStore store(dir.path);
+  BOOST_TEST(store.append("first\n", "", ""));
+  // A file-size limit stands in for a full disk: the write fails part-way.
+  signal(SIGXFSZ, SIG_IGN);
+  rlimit old{};
+  getrlimit(RLIMIT_FSIZE, &old);
+  rlimit small = old;
+  small.rlim_cur = 100;
+  BOOST_REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+  const bool stored = store.append("second\n", std::string(500, 'x'), "\n");
+  setrlimit(RLIMIT_FSIZE, &old);
+  BOOST_TEST(!stored);
+  BOOST_TEST(!store.last_error().empty());
+  BOOST_TEST(dir.read("mailbox") == "first\n");
+  BOOST_TEST(store.append("third\n", "", ""));
+  BOOST_TEST(dir.read("mailbox") == "first\nthird\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_unwritable_folder_is_a_clear_error) {
+  BOOST_CHECK_EXCEPTION(FileStore("/nonexistent/postable"), std::runtime_error,
+                        [](const std::runtime_error& e) {
+                          return std::string(e.what()).find("cannot create") != std::string::npos;
+                        });
+}

@@ -72,16 +72,18 @@ void Session::on_delivered(std::uint64_t number, Instant now) {
   POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
   POSTABLE_ASSERT(number > 0);
   apply(input_of(Event::delivery), Outcome::ok, {config_.name, {}, number}, now);
-  std::string held = std::move(held_);
-  held_.clear();
-  std::string_view rest = held;
-  run(rest, now);
-  if (!rest.empty() && awaiting_delivery()) held_.assign(rest);
+  resume(now);
 }
 
 void Session::on_delivery_failed(Instant now) {
   POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
   apply(input_of(Event::delivery), Outcome::failed, {config_.name, {}, 0}, now);
+  resume(now);
+}
+
+// Runs the input that was held back behind the stored message, until it ends or the next
+// message is complete.
+void Session::resume(Instant now) {
   std::string held = std::move(held_);
   held_.clear();
   std::string_view rest = held;

@@ -71,6 +71,7 @@ class Session {
   };
 
   void run(std::string_view& input, Instant now);
+  void resume(Instant now);
   void on_line(std::string_view line, Instant now);
   void apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now);
 

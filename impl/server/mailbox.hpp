@@ -23,12 +23,17 @@ class Mailbox {
       : store_(store), ledger_(backup_every), server_name_(std::move(server_name)) {}
 
   // Stores one message: its number, or nullopt when the store failed (no number is used).
-  std::optional<std::uint64_t> deliver(const Envelope& envelope) {
+  // `on_failure` runs under the lock, where the store's error can be read safely.
+  template <typename OnFailure>
+  std::optional<std::uint64_t> deliver(const Envelope& envelope, OnFailure on_failure) {
     std::unique_lock lock(mutex_);
     while (!ledger_.may_write()) writable_.wait(lock);
     const std::uint64_t number = ledger_.next_number();
     const std::string head = format_record_head(envelope, number, server_name_);
-    if (!store_.append(head, envelope.body, record_end)) return std::nullopt;
+    if (!store_.append(head, envelope.body, record_end)) {
+      on_failure();
+      return std::nullopt;
+    }
     ledger_.stored();
     if (ledger_.backup_due()) backup_needed_.notify_one();
     return number;

@@ -105,9 +105,7 @@ int run_server(const ServerConfig& config) {
 
   Pool<Connection> pool(config.threads);
   const Deliver deliver = [&](const Envelope& envelope) {
-    auto number = mailbox.deliver(envelope);
-    if (!number) log.error("store failed: " + store.last_error());
-    return number;
+    return mailbox.deliver(envelope, [&] { log.error("store failed: " + store.last_error()); });
   };
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < config.threads; ++i) {

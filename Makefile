@@ -41,7 +41,7 @@ asan: deps
 
 tsan: deps
 	cmake --preset tsan >/dev/null
-	cmake --build --preset tsan -j $(JOBS)
+	cmake --build --preset tsan -j $(JOBS) --target server_test
 	ctest --preset tsan -j $(JOBS) -L integration
 
 clean:

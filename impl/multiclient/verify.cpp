@@ -1,0 +1,86 @@
+#include "verify.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "mailbox_ledger.hpp"
+#include "record.hpp"
+
+namespace postable::multiclient {
+
+namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The numbers of the records in a file, in file order.
+std::vector<std::uint64_t> numbers_in(const std::string& text) {
+  std::vector<std::uint64_t> numbers;
+  const std::regex header("\\(CS4410MP3\\)\nNumber: ([0-9]+)\n");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), header);
+       it != std::sregex_iterator(); ++it) {
+    numbers.push_back(std::stoull((*it)[1]));
+  }
+  return numbers;
+}
+
+}  // namespace
+
+std::vector<std::string> verify_mailbox(const std::string& dir,
+                                        const std::map<std::uint64_t, Envelope>& delivered,
+                                        const std::string& server_name,
+                                        std::uint64_t backup_every) {
+  std::vector<std::string> problems;
+  const std::uint64_t highest = delivered.empty() ? 0 : delivered.rbegin()->first;
+  std::map<std::string, std::string> files;  // name -> content
+  const auto file_of = [&](std::uint64_t number) {
+    const std::uint64_t group_end = (number + backup_every - 1) / backup_every * backup_every;
+    const std::uint64_t stored_groups = highest / backup_every * backup_every;
+    if (group_end <= stored_groups) {
+      return BackupRange{group_end - backup_every + 1, group_end}.file_name();
+    }
+    return std::string("mailbox");
+  };
+  const auto content = [&](const std::string& name) -> const std::string& {
+    auto it = files.find(name);
+    if (it == files.end()) it = files.emplace(name, slurp(std::filesystem::path(dir) / name)).first;
+    return it->second;
+  };
+  for (const auto& [number, envelope] : delivered) {
+    const std::string name = file_of(number);
+    if (content(name).find(format_record(envelope, number, server_name)) == std::string::npos) {
+      problems.push_back("message " + std::to_string(number) + " is not in " + name +
+                         " as it was sent");
+    }
+  }
+  // This client was the server's only one: the numbers it was given are 1..N.
+  if (delivered.size() != highest) {
+    problems.push_back("the numbers given are not 1.." + std::to_string(highest) +
+                       " without a gap");
+  }
+  // Each file: its numbers consecutive, in order; a backup holds exactly its range.
+  for (std::uint64_t first = 1; first + backup_every - 1 <= highest; first += backup_every) {
+    const BackupRange range{first, first + backup_every - 1};
+    const auto numbers = numbers_in(content(range.file_name()));
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t n = range.first; n <= range.last; ++n) expected.push_back(n);
+    if (numbers != expected)
+      problems.push_back(range.file_name() + " does not hold exactly its range");
+  }
+  const auto live = numbers_in(content("mailbox"));
+  for (std::size_t i = 1; i < live.size(); ++i) {
+    if (live[i] != live[i - 1] + 1) problems.push_back("mailbox is out of order or has a gap");
+  }
+  if (!live.empty() && live.back() != highest) {
+    problems.push_back("mailbox does not end with message " + std::to_string(highest));
+  }
+  return problems;
+}
+
+}  // namespace postable::multiclient

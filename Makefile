@@ -6,7 +6,7 @@ JOBS ?= 2
 # More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
 export RC_PARAMS ?= max_success=500
 
-.PHONY: run test build configure deps diagram format asan tsan clean
+.PHONY: run test build configure deps diagram format asan tsan bench clean
 
 run: build
 	build/bin/smtpd $(ARGS)
@@ -41,8 +41,12 @@ asan: deps
 
 tsan: deps
 	cmake --preset tsan >/dev/null
-	cmake --build --preset tsan -j $(JOBS) --target server_test
+	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test
 	ctest --preset tsan -j $(JOBS) -L integration
+
+# Benchmarks: medians of several rounds, never timed unit tests.
+bench: build
+	tests/perf/multiclient_bench.sh build 5 10
 
 clean:
 	rm -rf build build-asan build-tsan

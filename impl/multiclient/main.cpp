@@ -30,7 +30,8 @@ void add_flags(CLI::App& app, Options& o) {
       ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--sessions", o.sessions, "stop after this many sessions (0: no limit)")
       ->capture_default_str();
-  app.add_option("--seed", o.seed, "seed of the run (0: from the clock; printed)");
+  app.add_option("--seed", o.seed, "seed of the run (0: from the clock); printed")
+      ->capture_default_str();
   app.add_option("--deviate", o.deviate, "chance a step breaks the protocol")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));

@@ -46,6 +46,14 @@ std::string summary_text(const RunResult& result) {
     out += " " + std::to_string(code) + "x" + std::to_string(count);
   out += "\nlatency ms: p50 " + fixed(s.p50_ms) + ", p99 " + fixed(s.p99_ms) + ", max " +
          fixed(s.max_ms) + "\n";
+  out += "replies of the model exercised: " + std::to_string(s.reply_kinds.size()) + " of " +
+         std::to_string(model::reply_count) + "\n";
+  for (std::size_t r = 0; r < model::reply_count; ++r) {
+    if (!s.reply_kinds.count(r)) {
+      out += "  not exercised: " + std::string(model::replies[r].name) + " (" +
+             std::to_string(model::replies[r].code) + ")\n";
+    }
+  }
   out += "model rows exercised: " + std::to_string(s.rows.size()) + " of " +
          std::to_string(model::row_count) + "\n";
   for (std::size_t r = 0; r < model::row_count; ++r) {
@@ -78,7 +86,9 @@ std::string summary_json(const RunResult& result) {
            "\": " + std::to_string(count);
     first = false;
   }
-  out += "},\n  \"rows_exercised\": " + std::to_string(s.rows.size()) + ",\n";
+  out += "},\n  \"replies_exercised\": " + std::to_string(s.reply_kinds.size()) + ",\n";
+  out += "  \"replies_total\": " + std::to_string(model::reply_count) + ",\n";
+  out += "  \"rows_exercised\": " + std::to_string(s.rows.size()) + ",\n";
   out += "  \"rows_total\": " + std::to_string(model::row_count) + ",\n";
   out += "  \"messages\": " + std::to_string(s.delivered.size()) + ",\n";
   out += "  \"mismatches\": [";

@@ -79,6 +79,7 @@ void SessionRunner::run() {
   ++tally_.sessions;
   mirror_.emplace(config_, now(), [this](const model::Row& row) {
     tally_.rows.insert(std::size_t(&row - model::rows.data()));
+    if (row.has_reply) tally_.reply_kinds.insert(std::size_t(row.reply));
   });
   messages_left_ = int(rng_.between(0, 3));
   pipelined_ = rng_.chance(0.3);
@@ -183,9 +184,18 @@ bool SessionRunner::check_delivery(Clock::time_point sent_at) {
   return true;
 }
 
-// Says nothing until the server gives up: the 421 must come no earlier than the deadline.
+// Says nothing, or trickles a line that never ends, until the server gives up: the 421
+// must come no earlier than the deadline, and well under a second after it.
 bool SessionRunner::idle_until_timeout() {
   const Instant deadline = *mirror_->deadline();
+  if (mirror_->mode() == Mode::command && rng_.chance(0.5)) {
+    const auto pause = std::chrono::milliseconds(200);
+    while (now() + pause + pause < deadline) {  // a slow client: busy, but never done
+      if (!wire_->send("N", Fragmentation::whole, rng_)) return mismatch("closed while trickling");
+      mirror_->feed("N", now());
+      std::this_thread::sleep_for(pause);
+    }
+  }
   const auto patience = std::chrono::seconds(3);
   const std::optional<std::string> got = wire_->read_line(
       Clock::time_point(std::chrono::duration_cast<Clock::duration>(deadline.since_origin)) +
@@ -326,7 +336,9 @@ std::string SessionRunner::message_body() {
     }
     body += (line.starts_with('.') ? "." : "") + line + "\r\n";
   }
-  if (options_.max_size < 1 << 20 && rng_.chance(0.05)) {  // oversize, when that is cheap
+  // Now and then one byte over the server's limit: often when the limit is small, rarely
+  // when each costs megabytes.
+  if (rng_.chance(options_.max_size < (1 << 20) ? 0.05 : 0.0003)) {
     body += std::string(options_.max_size, 'z') + "\r\n";
   }
   return body + ".\r\n";

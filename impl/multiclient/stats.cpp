@@ -12,6 +12,7 @@ void Stats::merge(Tally& tally) {
   total_.latencies_ms.insert(total_.latencies_ms.end(), tally.latencies_ms.begin(),
                              tally.latencies_ms.end());
   total_.rows.insert(tally.rows.begin(), tally.rows.end());
+  total_.reply_kinds.insert(tally.reply_kinds.begin(), tally.reply_kinds.end());
   for (Mismatch& mismatch : tally.mismatches) {
     if (total_.mismatches.size() < 20)
       total_.mismatches.push_back(std::move(mismatch));
@@ -68,6 +69,7 @@ Stats::Summary Stats::summary() {
   out.p99_ms = percentile(sorted, 0.99);
   out.max_ms = sorted.empty() ? 0 : sorted.back();
   out.rows = total_.rows;
+  out.reply_kinds = total_.reply_kinds;
   out.mismatches = total_.mismatches;
   out.delivered = delivered_;
   return out;

@@ -27,7 +27,8 @@ struct Tally {
   std::uint64_t sessions = 0;
   std::map<int, std::uint64_t> replies;  // code -> count
   std::vector<double> latencies_ms;
-  std::set<std::size_t> rows;  // model rows exercised
+  std::set<std::size_t> rows;         // model rows exercised
+  std::set<std::size_t> reply_kinds;  // model replies seen (each a row of protocol.md)
   std::vector<Mismatch> mismatches;
 };
 
@@ -46,6 +47,7 @@ class Stats {
     std::map<int, std::uint64_t> replies;
     double p50_ms = 0, p99_ms = 0, max_ms = 0;
     std::set<std::size_t> rows;
+    std::set<std::size_t> reply_kinds;
     std::vector<Mismatch> mismatches;
     std::map<std::uint64_t, Envelope> delivered;
   };

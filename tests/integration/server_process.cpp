@@ -55,10 +55,11 @@ int wait_for(pid_t pid, std::chrono::milliseconds patience) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix)
+ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix,
+                             std::string binary)
     : dir_(make_temp_dir()) {
   std::vector<std::string> argv = std::move(prefix);
-  argv.push_back(POSTABLE_SMTPD);
+  argv.push_back(std::move(binary));
   argv.insert(argv.end(), {"--port", "0", "--dir", dir_.string()});
   argv.insert(argv.end(), flags.begin(), flags.end());
   pid_ = spawn(argv, dir_);
@@ -103,12 +104,13 @@ std::string ServerProcess::log() const {
   return slurp(dir_ / "stderr.txt");
 }
 
-Finished run_smtpd(const std::vector<std::string>& flags) {
+Finished run_program(const std::string& binary, const std::vector<std::string>& flags,
+                     std::chrono::seconds patience) {
   const std::filesystem::path dir = make_temp_dir();
-  std::vector<std::string> argv{POSTABLE_SMTPD};
+  std::vector<std::string> argv{binary};
   argv.insert(argv.end(), flags.begin(), flags.end());
   const pid_t pid = spawn(argv, dir);
-  const int status = wait_for(pid, std::chrono::seconds(10));
+  const int status = wait_for(pid, patience);
   Finished finished{status, slurp(dir / "stdout.txt"), slurp(dir / "stderr.txt")};
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);

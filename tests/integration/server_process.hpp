@@ -13,8 +13,10 @@ namespace postable::testing {
 
 class ServerProcess {
  public:
-  // `prefix` runs before smtpd (e.g. {"prlimit", "--fsize=2000", "--"}).
-  explicit ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix = {});
+  // `prefix` runs before smtpd (e.g. {"prlimit", "--fsize=2000", "--"}); `binary` may name
+  // another server that takes --port 0 and --dir the same way.
+  explicit ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix = {},
+                         std::string binary = POSTABLE_SMTPD);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -34,12 +36,16 @@ class ServerProcess {
   int port_ = 0;
 };
 
-// Runs smtpd with these flags to its end (for start-up errors and --help).
+// Runs a program with these arguments to its end (in a scratch folder), with its output.
 struct Finished {
   int status;
   std::string out;
   std::string err;
 };
-Finished run_smtpd(const std::vector<std::string>& flags);
+Finished run_program(const std::string& binary, const std::vector<std::string>& flags,
+                     std::chrono::seconds patience = std::chrono::seconds(10));
+inline Finished run_smtpd(const std::vector<std::string>& flags) {
+  return run_program(POSTABLE_SMTPD, flags);
+}
 
 }  // namespace postable::testing

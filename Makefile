@@ -6,7 +6,7 @@ JOBS ?= 2
 # More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
 export RC_PARAMS ?= max_success=500
 
-.PHONY: run test build configure deps diagram format asan tsan bench clean
+.PHONY: run test build configure deps diagram format asan tsan bench sim clean
 
 run: build
 	build/bin/smtpd $(ARGS)
@@ -43,6 +43,11 @@ tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test
 	ctest --preset tsan -j $(JOBS) -L integration
+
+# A default simulator scenario: make sim SEED=42
+SEED ?= 1
+sim: build
+	build/bin/smtpsim --seed $(SEED) --clients 10000 --workers 32 --backup-every 32 --timeout 10
 
 # Benchmarks: medians of several rounds, never timed unit tests.
 bench: build

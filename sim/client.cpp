@@ -1,0 +1,134 @@
+#include "client.hpp"
+
+namespace postable::sim {
+
+const char* behaviour_name(Behaviour behaviour) {
+  switch (behaviour) {
+    case Behaviour::polite:
+      return "polite";
+    case Behaviour::erroneous:
+      return "erroneous";
+    case Behaviour::idle:
+      return "idle";
+    case Behaviour::bytewise:
+      return "bytewise";
+    case Behaviour::pipelined:
+      return "pipelined";
+    case Behaviour::dropper:
+      return "dropper";
+  }
+  return "?";
+}
+
+Behaviour draw_behaviour(const Mix& mix, Rng& rng) {
+  const std::uint64_t weights[] = {mix.polite,   mix.erroneous, mix.idle,
+                                   mix.bytewise, mix.pipelined, mix.dropper};
+  std::uint64_t total = 0;
+  for (std::uint64_t w : weights) total += w;
+  std::uint64_t draw = rng.below(total);
+  for (int i = 0; i < 6; ++i) {
+    if (draw < weights[i]) return static_cast<Behaviour>(i);
+    draw -= weights[i];
+  }
+  return Behaviour::polite;
+}
+
+Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
+               const SessionConfig& config, Instant now)
+    : id_(id),
+      behaviour_(behaviour),
+      rng_(seed),
+      sending_at_(now),
+      mirror_(config, Instant{},
+              [this](const model::Row& row) {
+                if (row.clock == Clock::restart) last_forward = sending_at_;
+              }),
+      messages_left_(int(rng_.between(1, 3))) {}
+
+std::optional<Batch> Client::next(Instant now) {
+  if (!mirror_.wants_input()) return std::nullopt;  // closed, or waiting for a stored message
+  if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
+    return std::nullopt;  // says HELO, then nothing: the server must time it out
+  }
+  Batch batch;
+  batch.bytewise = behaviour_ == Behaviour::bytewise;
+  sending_at_ = now;
+  if (behaviour_ == Behaviour::dropper && mirror_.mode() == Mode::data) {
+    batch.bytes = "a message cut short\r\nin the midd";
+    batch.then_close = true;
+    mirror_.feed(batch.bytes, Instant{});
+    mirror_.on_eof(Instant{});
+    return batch;
+  }
+  do {  // a pipelining client sends everything up to the end of a message at once
+    const std::string piece = mirror_.mode() == Mode::data ? body() : command();
+    mirror_.feed(piece, Instant{});
+    batch.bytes += piece;
+  } while (behaviour_ == Behaviour::pipelined && mirror_.wants_input() &&
+           batch.bytes.size() < 64 * 1024);
+  return batch;
+}
+
+std::string Client::command() {
+  if (behaviour_ == Behaviour::erroneous && rng_.chance(0.4)) return deviant();
+  switch (mirror_.state()) {
+    case model::State::READY:
+      return "HELO client" + std::to_string(id_ % 100) + "\r\n";
+    case model::State::HELLO:
+      if (messages_left_ == 0) return "QUIT\r\n";
+      --messages_left_;
+      return "MAIL FROM: <c" + std::to_string(id_) + "@sim>\r\n";
+    case model::State::MAIL:
+      return "RCPT TO: <r" + std::to_string(rng_.below(10)) + "@sim>\r\n";
+    default:
+      return rng_.chance(0.3) ? "RCPT TO: <more@sim>\r\n" : "DATA\r\n";
+  }
+}
+
+std::string Client::deviant() {
+  static const char* const lines[] = {"HELO\r\n",
+                                      "HELO two hosts\r\n",
+                                      "EHLO again\r\n",
+                                      "MAIL\r\n",
+                                      "MAIL FROM: a b\r\n",
+                                      "RCPT TO:\r\n",
+                                      "RCPT TO: a\x01z\r\n",
+                                      "DATA now\r\n",
+                                      "DATA\r\n",
+                                      "NOOP\r\n",
+                                      "RSET\r\n",
+                                      "RSET all\r\n",
+                                      "QUIT now\r\n",
+                                      "mkdir\r\n",
+                                      "\r\n",
+                                      "MAIL FROM: x@y\r\n",
+                                      "RCPT TO: x@y\r\n",
+                                      "HELO again\r\n"};
+  if (rng_.chance(0.02)) return "NOOP " + std::string(1200, 'x') + "\r\n";
+  return lines[rng_.below(std::size(lines))];
+}
+
+std::string Client::body() {
+  std::string out;
+  for (std::uint64_t i = rng_.between(0, 6); i > 0; --i) {
+    std::string line;
+    switch (rng_.below(5)) {
+      case 0:
+        line = ".";
+        break;
+      case 1:
+        line = ".dot";
+        break;
+      case 2:
+        line = "";
+        break;
+      default:
+        for (std::uint64_t c = rng_.between(1, 60); c > 0; --c)
+          line += char(rng_.between(0x20, 0x7e));
+    }
+    out += (line.starts_with('.') ? "." : "") + line + "\r\n";
+  }
+  return out + ".\r\n";
+}
+
+}  // namespace postable::sim

@@ -1,0 +1,495 @@
+#include "world.hpp"
+
+#include "record.hpp"
+#include "reply.hpp"
+#include "table.hpp"
+
+namespace postable::sim {
+
+enum class World::Kind : std::uint8_t {
+  arrive,
+  accept,
+  to_server,
+  to_client,
+  timeout,
+  backup_done
+};
+
+struct World::Event {
+  explicit Event(Kind k, std::uint64_t c = 0, std::string b = {}, bool e = false, Instant d = {})
+      : kind(k), client(c), bytes(std::move(b)), eof(e), deadline(d) {}
+  Kind kind;
+  std::uint64_t client;
+  std::string bytes;
+  bool eof;
+  Instant deadline;
+};
+
+struct World::Connection {
+  std::unique_ptr<Client> client;
+  std::optional<Session> server;  // once accepted
+  Instant to_server_last{}, to_client_last{};
+  Instant last_restart{};        // the oracle's own record of the server's clock
+  std::optional<Instant> timer;  // the deadline a timeout event is waiting for
+  std::string inbox;             // bytes that came while the server was storing
+  bool inbox_eof = false;
+  std::string received;              // client side: the start of a reply line
+  std::deque<std::string> expected;  // replies the client's mirror says must come
+  Instant batch_sent{};
+  bool server_closed = false, client_closed = false;
+};
+
+namespace {
+
+using namespace std::chrono;
+
+std::vector<std::string> lines_of(const std::string& output) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start < output.size();) {
+    const std::size_t end = output.find("\r\n", start);
+    lines.push_back(output.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+std::optional<std::uint64_t> delivered_number(const std::string& line, const std::string& name) {
+  const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
+  const std::string before = zero.substr(0, zero.rfind('0'));
+  if (!line.starts_with(before)) return std::nullopt;
+  const std::string digits = line.substr(before.size());
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(digits);
+}
+
+}  // namespace
+
+void LatencyHistogram::add(std::uint64_t us) {
+  std::size_t bucket = us;
+  if (us >= 8) {
+    const int power = 63 - __builtin_clzll(us);  // us in [2^power, 2^(power+1))
+    bucket = std::size_t(power - 2) * 8 + std::size_t((us >> (power - 3)) & 7);
+  }
+  ++buckets_[std::min(bucket, bucket_count - 1)];
+  ++count_;
+}
+
+std::uint64_t LatencyHistogram::percentile(double fraction) const {
+  if (count_ == 0) return 0;
+  const auto wanted = std::uint64_t(fraction * double(count_));
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < bucket_count; ++b) {
+    seen += buckets_[b];
+    if (seen > wanted) {
+      if (b < 8) return b;
+      const std::size_t power = b / 8 + 2;
+      return (std::uint64_t(1) << power) + (std::uint64_t(b % 8) << (power - 3));
+    }
+  }
+  return 0;
+}
+
+World::World(const Params& params)
+    : params_(params),
+      rng_(params.seed),
+      queue_(std::make_unique<EventQueue<Event>>()),
+      pool_(params.workers),
+      ledger_(params.backup_every) {
+  config_.timeout = duration_cast<Duration>(duration<double>(params.timeout_seconds));
+  for (std::uint64_t w = 0; w < params.workers; ++w) pool_.worker_waits();
+  summary_.row_counts.assign(model::row_count, 0);
+}
+
+World::~World() = default;
+
+void World::fold(std::uint64_t value) {  // FNV-1a, a byte at a time
+  for (int i = 0; i < 8; ++i) {
+    summary_.digest ^= (value >> (8 * i)) & 0xff;
+    summary_.digest *= 0x100000001b3ULL;
+  }
+}
+
+void World::fail(std::string invariant, std::uint64_t client) {
+  if (violation_) return;
+  Violation v{std::move(invariant), client, {}};
+  if (auto it = live_.find(client); it != live_.end())
+    v.transcript = it->second->client->transcript;
+  violation_ = std::move(v);
+}
+
+Duration World::latency() {
+  const auto low = std::int64_t(params_.latency_min_ms * 1e6);
+  const auto high = std::int64_t(params_.latency_max_ms * 1e6);
+  return Duration(low + std::int64_t(rng_.below(std::uint64_t(high - low) + 1)));
+}
+
+std::optional<Violation> World::run() {
+  summary_.digest = 0xcbf29ce484222325ULL;
+  if (params_.clients > 0) queue_->schedule(Instant{}, Event{Kind::arrive, 0});
+  const std::uint64_t events_max = 10'000 * params_.clients + 1'000'000;
+  while (!queue_->empty() && !violation_) {
+    const Event event = queue_->pop();
+    ++summary_.events;
+    fold(std::uint64_t(queue_->now().since_origin.count()));
+    fold(std::uint64_t(event.kind) << 56 ^ event.client);
+    for (char c : event.bytes) fold(std::uint8_t(c));
+    handle(event);
+    check_idle_rule();
+    if (summary_.events > events_max)
+      fail("the run does not end (more than " + std::to_string(events_max) + " events)", 0);
+  }
+  if (!violation_) check_end();
+  summary_.virtual_end = queue_->now();
+  return violation_;
+}
+
+void World::handle(const Event& event) {
+  switch (event.kind) {
+    case Kind::arrive:
+      return arrive(event.client);
+    case Kind::accept:
+      return accept();
+    case Kind::to_server:
+      return to_server(event.client, event.bytes, event.eof);
+    case Kind::to_client:
+      return to_client(event.client, event.bytes, event.eof);
+    case Kind::timeout:
+      return server_timeout(event.client, event.deadline);
+    case Kind::backup_done:
+      return backup_done();
+  }
+}
+
+// A client tries to connect: into the backlog, or refused when it is full (then it retries).
+void World::arrive(std::uint64_t id) {
+  const Instant now = queue_->now();
+  if (id == arrived_) {
+    ++arrived_;
+    auto connection = std::make_unique<Connection>();
+    const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
+    connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
+    for (const std::string& line : lines_of(connection->client->mirror().take_output())) {
+      connection->expected.push_back(line);  // the greeting
+    }
+    connection->batch_sent = now;
+    live_.emplace(id, std::move(connection));
+    if (arrived_ < params_.clients) {
+      const auto mean_ns = std::uint64_t(1e9 / params_.arrivals_per_second);
+      queue_->schedule(now + Duration(rng_.below(2 * mean_ns + 1)), Event{Kind::arrive, arrived_});
+    }
+  }
+  if (backlog_.size() >= params_.backlog) {
+    ++summary_.refused;
+    Client& client = *live_.at(id)->client;
+    const std::uint64_t backoff_ms = 10ULL << std::min<std::uint64_t>(client.retries++, 10);
+    queue_->schedule(now + milliseconds(backoff_ms + rng_.below(backoff_ms)),
+                     Event{Kind::arrive, id});
+    return;
+  }
+  backlog_.push_back(id);
+  maybe_accept();
+}
+
+void World::maybe_accept() {
+  const bool greedy = params_.fault == Fault::greedy_acceptor;
+  if (accept_pending_ || backlog_.empty() || !(pool_.may_accept() || greedy)) return;
+  accept_pending_ = true;
+  queue_->schedule(queue_->now(), Event{Kind::accept});
+}
+
+void World::accept() {
+  accept_pending_ = false;
+  if (backlog_.empty()) return;
+  if (!pool_.may_accept())
+    return fail("the acceptor accepted while no worker was idle", backlog_.front());
+  const std::uint64_t id = backlog_.front();
+  backlog_.pop_front();
+  pool_.hand_off(id);
+  pool_.take();
+  Connection& c = *live_.at(id);
+  ++summary_.sessions;
+  c.last_restart = queue_->now();
+  Connection* raw = &c;
+  c.server.emplace(config_, queue_->now(), [this, raw](const model::Row& row) {
+    ++summary_.row_counts[std::size_t(&row - model::rows.data())];
+    if (row.clock == Clock::restart) raw->last_restart = queue_->now();
+  });
+  after_server_step(id);
+  maybe_accept();
+}
+
+// Bytes reach the server. A worker does not read while it stores a message: they wait.
+void World::to_server(std::uint64_t id, const std::string& bytes, bool eof) {
+  auto it = live_.find(id);
+  if (it == live_.end() || it->second->server_closed) return;
+  Connection& c = *it->second;
+  Session& server = *c.server;
+  if (server.awaiting_delivery() || !c.inbox.empty()) {
+    c.inbox += bytes;
+    c.inbox_eof = c.inbox_eof || eof;
+    return;
+  }
+  if (!bytes.empty()) server.feed(bytes, queue_->now());
+  if (eof) {
+    if (server.wants_input())
+      server.on_eof(queue_->now());
+    else if (server.awaiting_delivery())
+      c.inbox_eof = true;
+  }
+  after_server_step(id);
+}
+
+void World::after_server_step(std::uint64_t id) {
+  Connection& c = *live_.at(id);
+  Session& server = *c.server;
+  const std::string output = server.take_output();
+  if (!output.empty()) send_to_client(id, output, false);
+  if (server.awaiting_delivery()) return deliver(id, *server.take_delivery());
+  if (server.closed()) return close_server_side(id);
+  const Instant deadline = *server.deadline();
+  if (!c.timer || *c.timer != deadline) {
+    c.timer = deadline;
+    Instant at = deadline;
+    if (params_.fault == Fault::early_timeout) at = deadline + Duration(-1'000'000);
+    queue_->schedule(std::max(at, queue_->now()), Event{Kind::timeout, id, {}, false, deadline});
+  }
+  if (!c.inbox.empty() || c.inbox_eof) {
+    const std::string held = std::move(c.inbox);
+    const bool eof = c.inbox_eof;
+    c.inbox.clear();
+    c.inbox_eof = false;
+    to_server(id, held, eof);
+  }
+}
+
+void World::deliver(std::uint64_t id, Envelope envelope) {
+  const bool waits = params_.fault != Fault::delivery_ignores_backup;
+  if (waits && !ledger_.may_write()) {
+    waiting_.emplace_back(id, std::move(envelope));
+    return;
+  }
+  if (!store(id, envelope)) return;
+}
+
+bool World::store(std::uint64_t id, const Envelope& envelope) {
+  if (backup_moving_ || ledger_.backup_due()) {
+    fail("a delivery wrote while a backup was moving the mailbox", id);
+    return false;
+  }
+  std::uint64_t number = ledger_.next_number() + skipped_;
+  if (params_.fault == Fault::skip_number && number == 4 && skipped_ == 0) number += ++skipped_;
+  std::string record = format_record(envelope, number, config_.name);
+  live_file_.emplace_back(number, record);
+  if (!unacknowledged_.emplace(number, std::move(record)).second) {
+    fail("message number " + std::to_string(number) + " was stored twice", id);
+    return false;
+  }
+  ledger_.stored();
+  ++summary_.messages;
+  if (ledger_.backup_due()) {  // the backup thread wakes; its work takes a random while
+    moving_range_ = ledger_.begin_backup();
+    backup_moving_ = true;
+    const auto low = std::int64_t(params_.backup_min_ms * 1e6);
+    const auto high = std::int64_t(params_.backup_max_ms * 1e6);
+    queue_->schedule(
+        queue_->now() + Duration(low + std::int64_t(rng_.below(std::uint64_t(high - low) + 1))),
+        Event{Kind::backup_done});
+  }
+  live_.at(id)->server->on_delivered(number, queue_->now());
+  after_server_step(id);
+  return true;
+}
+
+// The backup moved the live file: it must hold exactly the group's numbers, in order.
+void World::backup_done() {
+  std::uint64_t expected = moving_range_.first;
+  bool exact = live_file_.size() == moving_range_.last - moving_range_.first + 1;
+  for (const auto& [number, record] : live_file_) exact = exact && number == expected++;
+  if (!exact) {
+    return fail(moving_range_.file_name() + " does not hold exactly messages " +
+                    std::to_string(moving_range_.first) + ".." + std::to_string(moving_range_.last),
+                0);
+  }
+  live_file_.clear();
+  last_backed_up_ = moving_range_.last;
+  ledger_.finish_backup(true);
+  backup_moving_ = false;
+  while (!waiting_.empty() && ledger_.may_write() && !violation_) {
+    auto [id, envelope] = std::move(waiting_.front());
+    waiting_.pop_front();
+    store(id, envelope);
+  }
+}
+
+void World::server_timeout(std::uint64_t id, Instant deadline) {
+  auto it = live_.find(id);
+  if (it == live_.end() || it->second->server_closed) return;
+  Connection& c = *it->second;
+  if (!c.timer || *c.timer != deadline || !c.server->wants_input()) return;  // stale
+  const Instant due = c.last_restart + config_.timeout;
+  if (queue_->now() != due) {
+    return fail("a timeout fired at " + std::to_string(queue_->now().since_origin.count()) +
+                    " ns; its deadline was " + std::to_string(due.since_origin.count()) + " ns",
+                id);
+  }
+  c.server->on_timeout(queue_->now());
+  after_server_step(id);
+}
+
+void World::close_server_side(std::uint64_t id) {
+  Connection& c = *live_.at(id);
+  c.server_closed = true;
+  pool_.worker_waits();  // the worker is idle again
+  send_to_client(id, "", true);
+  maybe_accept();
+  if (c.client_closed) live_.erase(id);
+}
+
+void World::send_to_client(std::uint64_t id, const std::string& bytes, bool eof) {
+  Connection& c = *live_.at(id);
+  const Instant at = std::max(queue_->now() + latency(), c.to_client_last);
+  c.to_client_last = at;
+  queue_->schedule(at, Event{Kind::to_client, id, bytes, eof});
+}
+
+void World::to_client(std::uint64_t id, const std::string& bytes, bool eof) {
+  auto it = live_.find(id);
+  if (it == live_.end() || it->second->client_closed) return;
+  Connection& c = *it->second;
+  c.received += bytes;
+  for (std::size_t end; (end = c.received.find("\r\n")) != std::string::npos && !violation_;) {
+    const std::string line = c.received.substr(0, end);
+    c.received.erase(0, end + 2);
+    client_line(id, line);
+  }
+  if (violation_) return;
+  if (eof) {
+    if (!c.expected.empty() || !c.client->mirror().closed()) {
+      return fail("the server closed the connection while replies were still due", id);
+    }
+    return finish_client(id);
+  }
+  client_act(id);
+}
+
+// One reply line reaches the client: it must be what the client's mirror of the model said.
+void World::client_line(std::uint64_t id, const std::string& line) {
+  Connection& c = *live_.at(id);
+  Client& client = *c.client;
+  Session& mirror = client.mirror();
+  client.transcript += "S: " + line + "\n";
+  ++summary_.replies[line.size() >= 3 ? std::stoi(line.substr(0, 3)) : 0];
+  summary_.latency.add(std::uint64_t((queue_->now() - c.batch_sent).count() / 1000));
+  if (!c.expected.empty()) {
+    if (c.expected.front() != line) {
+      return fail("expected `" + c.expected.front() + "`, got `" + line + "`", id);
+    }
+    c.expected.pop_front();
+    return;
+  }
+  if (mirror.awaiting_delivery()) {
+    const Envelope envelope = *mirror.take_delivery();
+    const auto number = delivered_number(line, config_.name);
+    if (!number) return fail("expected a message number, got `" + line + "`", id);
+    auto stored = unacknowledged_.find(*number);
+    if (stored == unacknowledged_.end() ||
+        stored->second != format_record(envelope, *number, config_.name)) {
+      return fail(
+          "message " + std::to_string(*number) + " was acknowledged but is not stored as sent", id);
+    }
+    unacknowledged_.erase(stored);
+    mirror.on_delivered(*number, Instant{});
+    const auto lines = lines_of(mirror.take_output());
+    c.expected.insert(c.expected.end(), lines.begin() + 1, lines.end());
+    return;
+  }
+  if (mirror.wants_input() &&
+      line + "\r\n" == render_reply(model::Reply::timeout, {config_.name, {}, 0})) {
+    if (queue_->now() < client.last_forward + config_.timeout) {
+      return fail("the client was timed out before its deadline", id);
+    }
+    mirror.on_timeout(*mirror.deadline());
+    mirror.take_output();
+    return;
+  }
+  fail("a reply nobody asked for: `" + line + "`", id);
+}
+
+void World::client_act(std::uint64_t id) {
+  Connection& c = *live_.at(id);
+  if (!c.expected.empty() || c.client_closed) return;
+  if (std::optional<Batch> batch = c.client->next(queue_->now())) send_from_client(id, *batch);
+}
+
+void World::send_from_client(std::uint64_t id, const Batch& batch) {
+  Connection& c = *live_.at(id);
+  c.batch_sent = queue_->now();
+  c.client->transcript += "C: " + batch.bytes.substr(0, 200) + "\n";
+  for (const std::string& line : lines_of(c.client->mirror().take_output()))
+    c.expected.push_back(line);
+  std::size_t done = 0;
+  while (done < batch.bytes.size()) {
+    std::size_t piece = batch.bytes.size() - done;
+    if (batch.bytewise)
+      piece = 1;
+    else if (rng_.chance(params_.fragment_chance))
+      piece = std::size_t(rng_.between(1, piece));
+    const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
+    c.to_server_last = at;
+    queue_->schedule(at, Event{Kind::to_server, id, batch.bytes.substr(done, piece)});
+    done += piece;
+  }
+  if (batch.then_close) {
+    const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
+    queue_->schedule(at, Event{Kind::to_server, id, {}, true});
+    c.client_closed = true;
+    c.expected.clear();
+  }
+}
+
+void World::finish_client(std::uint64_t id) {
+  Connection& c = *live_.at(id);
+  c.client_closed = true;
+  if (c.server_closed) live_.erase(id);
+}
+
+void World::check_idle_rule() {
+  if (!violation_ && !backlog_.empty() && pool_.may_accept() && !accept_pending_) {
+    fail("a worker is idle while a connection waits in the backlog", backlog_.front());
+  }
+}
+
+// The liveness phase is over: everyone must have finished, and the files must be whole.
+void World::check_end() {
+  if (!live_.empty()) {
+    std::string blocked;
+    for (const auto& [id, c] : live_) {
+      blocked += " client " + std::to_string(id) + " (" + behaviour_name(c->client->behaviour()) +
+                 (c->server ? ", server in " + std::string(state_name(c->server->state()))
+                            : ", not accepted") +
+                 ")";
+      if (blocked.size() > 400) break;
+    }
+    return fail("the run stalled; still open:" + blocked, live_.begin()->first);
+  }
+  if (pool_.busy() != 0 || !waiting_.empty() || backup_moving_) {
+    return fail("the run stalled: a worker, a delivery or the backup never finished", 0);
+  }
+  std::uint64_t expected = last_backed_up_ + 1;
+  for (const auto& [number, record] : live_file_) {
+    if (number != expected++)
+      return fail(
+          "mailbox does not hold messages " + std::to_string(last_backed_up_ + 1) + ".. in order",
+          0);
+  }
+  if (!unacknowledged_.empty()) {
+    fail("message " + std::to_string(unacknowledged_.begin()->first) +
+             " was stored but its reply never reached the client",
+         0);
+  }
+}
+
+}  // namespace postable::sim

@@ -42,7 +42,7 @@ asan: deps
 tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test
-	ctest --preset tsan -j $(JOBS) -L integration
+	ctest --preset tsan -j 1 -L integration
 
 # A default simulator scenario: make sim SEED=42
 SEED ?= 1

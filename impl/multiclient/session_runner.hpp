@@ -49,6 +49,7 @@ class SessionRunner {
   std::optional<Wire> wire_;
   std::optional<Session> mirror_;
   int messages_left_ = 0;
+  Wire::Clock::time_point replies_done_at_{};  // when the last expected reply arrived
   bool pipelined_ = false;
 };
 

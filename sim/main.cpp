@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include <unistd.h>
+#include "coverage_dot.hpp"
 #include "world.hpp"
 
 using namespace postable;
@@ -49,15 +51,32 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
 }
 
 // One seed: returns 0 when every invariant held.
-int run_one(Params params, const Fixed& fixed_flags, const std::string& json_path, bool quiet) {
+struct Outputs {
+  std::string json, trace, coverage_dot;
+  bool quiet = false;
+};
+
+int run_one(Params params, const Fixed& fixed_flags, const Outputs& outputs) {
+  const std::string& json_path = outputs.json;
+  const bool quiet = outputs.quiet;
   params = draw_world(params, fixed_flags);
   std::cout << params.describe() << std::endl;
   const auto start = std::chrono::steady_clock::now();
-  World world(params);
+  std::optional<TraceWriter> trace;
+  if (!outputs.trace.empty()) trace.emplace(outputs.trace);
+  World world(params, trace ? &*trace : nullptr);
+  if (!quiet && isatty(STDERR_FILENO)) {
+    world.on_progress([](const Summary& s, Instant at) {
+      std::cerr << "\rvirtual " << fixed(double(at.since_origin.count()) / 1e9) << " s, "
+                << s.sessions << " sessions, " << s.messages << " messages, " << s.events
+                << " events   " << std::flush;
+    });
+  }
   const std::optional<Violation> violation = world.run();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Summary& s = world.summary();
+  if (!quiet && isatty(STDERR_FILENO)) std::cerr << "\n";
   if (!quiet) {
     std::cout << "virtual " << fixed(double(s.virtual_end.since_origin.count()) / 1e9) << " s, "
               << s.sessions << " sessions, " << s.messages << " messages, " << s.events
@@ -73,6 +92,8 @@ int run_one(Params params, const Fixed& fixed_flags, const std::string& json_pat
     std::cout << "digest " << s.digest << "\n";
   }
   if (!json_path.empty()) std::ofstream(json_path) << summary_json(params, s, wall);
+  if (!outputs.coverage_dot.empty())
+    std::ofstream(outputs.coverage_dot) << coverage_dot(s.row_counts);
   if (!violation) return 0;
   std::cout << "VIOLATION: " << violation->invariant << "\n";
   if (!violation->transcript.empty()) {
@@ -89,8 +110,8 @@ int run_one(Params params, const Fixed& fixed_flags, const std::string& json_pat
 int main(int argc, char** argv) {
   Params params;
   Fixed fixed_flags;
-  std::string seeds, mix, fault = "none", json_path;
-  bool quiet = false;
+  std::string seeds, mix, fault = "none";
+  Outputs outputs;
   CLI::App app{"smtpsim: the Postable server in virtual time, reproducible from a seed"};
   app.add_option("--seed", params.seed, "the run's seed")->capture_default_str();
   app.add_option("--seeds", seeds, "a sweep of seeds, A..B");
@@ -108,8 +129,10 @@ int main(int argc, char** argv) {
   app.add_option("--fault", fault, "a planted bug, to show the oracle catches it")
       ->check(CLI::IsMember(
           {"none", "delivery-ignores-backup", "skip-number", "early-timeout", "greedy-acceptor"}));
-  app.add_option("--json", json_path, "write the summary as JSON here");
-  app.add_flag("--quiet", quiet, "only the parameters line and violations");
+  app.add_option("--json", outputs.json, "write the summary as JSON here");
+  app.add_option("--trace", outputs.trace, "write a Chrome trace-event file here (Perfetto)");
+  app.add_option("--coverage-dot", outputs.coverage_dot, "the state diagram, weighted by use");
+  app.add_flag("--quiet", outputs.quiet, "only the parameters line and violations");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -128,7 +151,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   parse_fault(fault, params.fault);
-  if (seeds.empty()) return run_one(params, fixed_flags, json_path, quiet);
+  if (seeds.empty()) return run_one(params, fixed_flags, outputs);
   const std::size_t dots = seeds.find("..");
   std::uint64_t first = 0, last = 0;
   try {
@@ -141,7 +164,7 @@ int main(int argc, char** argv) {
   int status = 0;
   for (std::uint64_t seed = first; seed <= last && status == 0; ++seed) {
     params.seed = seed;
-    status = run_one(params, fixed_flags, json_path, quiet);
+    status = run_one(params, fixed_flags, outputs);
   }
   return status;
 }

@@ -37,6 +37,8 @@ struct World::Connection {
   std::deque<std::string> expected;  // replies the client's mirror says must come
   Instant batch_sent{};
   bool server_closed = false, client_closed = false;
+  std::uint64_t worker = 0;
+  Instant accepted_at{};
 };
 
 namespace {
@@ -92,14 +94,20 @@ std::uint64_t LatencyHistogram::percentile(double fraction) const {
   return 0;
 }
 
-World::World(const Params& params)
+World::World(const Params& params, TraceWriter* trace)
     : params_(params),
+      trace_(trace),
       rng_(params.seed),
       queue_(std::make_unique<EventQueue<Event>>()),
       pool_(params.workers),
       ledger_(params.backup_every) {
   config_.timeout = duration_cast<Duration>(duration<double>(params.timeout_seconds));
-  for (std::uint64_t w = 0; w < params.workers; ++w) pool_.worker_waits();
+  for (std::uint64_t w = 0; w < params.workers; ++w) {
+    pool_.worker_waits();
+    free_workers_.push_back(params.workers - 1 - w);
+    if (trace_) trace_->name_track(w, "worker " + std::to_string(w));
+  }
+  if (trace_) trace_->name_track(params.workers, "backup thread");
   summary_.row_counts.assign(model::row_count, 0);
 }
 
@@ -138,6 +146,7 @@ std::optional<Violation> World::run() {
     for (char c : event.bytes) fold(std::uint8_t(c));
     handle(event);
     check_idle_rule();
+    if (progress_ && (summary_.events & ((1 << 18) - 1)) == 0) progress_(summary_, queue_->now());
     if (summary_.events > events_max)
       fail("the run does not end (more than " + std::to_string(events_max) + " events)", 0);
   }
@@ -210,6 +219,9 @@ void World::accept() {
   pool_.hand_off(id);
   pool_.take();
   Connection& c = *live_.at(id);
+  c.worker = free_workers_.back();
+  free_workers_.pop_back();
+  c.accepted_at = queue_->now();
   ++summary_.sessions;
   c.last_restart = queue_->now();
   Connection* raw = &c;
@@ -291,6 +303,7 @@ bool World::store(std::uint64_t id, const Envelope& envelope) {
   ++summary_.messages;
   if (ledger_.backup_due()) {  // the backup thread wakes; its work takes a random while
     moving_range_ = ledger_.begin_backup();
+    backup_started_ = queue_->now();
     backup_moving_ = true;
     const auto low = std::int64_t(params_.backup_min_ms * 1e6);
     const auto high = std::int64_t(params_.backup_max_ms * 1e6);
@@ -315,6 +328,8 @@ void World::backup_done() {
   }
   live_file_.clear();
   last_backed_up_ = moving_range_.last;
+  if (trace_)
+    trace_->span(params_.workers, moving_range_.file_name(), backup_started_, queue_->now());
   ledger_.finish_backup(true);
   backup_moving_ = false;
   while (!waiting_.empty() && ledger_.may_write() && !violation_) {
@@ -343,6 +358,13 @@ void World::close_server_side(std::uint64_t id) {
   Connection& c = *live_.at(id);
   c.server_closed = true;
   pool_.worker_waits();  // the worker is idle again
+  free_workers_.push_back(c.worker);
+  if (trace_) {
+    trace_->span(
+        c.worker,
+        std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(id),
+        c.accepted_at, queue_->now());
+  }
   send_to_client(id, "", true);
   maybe_accept();
   if (c.client_closed) live_.erase(id);

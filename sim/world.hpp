@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "mailbox_ledger.hpp"
 #include "params.hpp"
 #include "pool_ledger.hpp"
+#include "trace.hpp"
 
 namespace postable::sim {
 
@@ -54,12 +56,17 @@ struct Summary {
 
 class World {
  public:
-  explicit World(const Params& params);
+  // `trace`, when given, receives a span per session on its worker's track.
+  explicit World(const Params& params, TraceWriter* trace = nullptr);
   ~World();
   // Runs the safety phase (arrivals) and the liveness phase (drain); the first violation
   // stops the run.
   std::optional<Violation> run();
   const Summary& summary() const { return summary_; }
+  // Called every 2^18 events with the summary so far and the virtual time: a progress line.
+  void on_progress(std::function<void(const Summary&, Instant)> progress) {
+    progress_ = std::move(progress);
+  }
 
  private:
   struct Connection;
@@ -90,6 +97,9 @@ class World {
   void fold(std::uint64_t value);
 
   Params params_;
+  TraceWriter* trace_;
+  std::vector<std::uint64_t> free_workers_;  // which virtual worker takes the next connection
+  Instant backup_started_{};
   SessionConfig config_;
   Rng rng_;
   std::unique_ptr<EventQueue<Event>> queue_;
@@ -109,6 +119,7 @@ class World {
   std::uint64_t arrived_ = 0;
   Summary summary_;
   std::optional<Violation> violation_;
+  std::function<void(const Summary&, Instant)> progress_;
 };
 
 }  // namespace postable::sim

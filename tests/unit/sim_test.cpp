@@ -4,6 +4,12 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "coverage_dot.hpp"
 #include "world.hpp"
 
 using namespace postable::sim;
@@ -69,4 +75,33 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     params.fault = Fault::none;  // the same world without the bug is clean
     BOOST_TEST(!World(params).run().has_value());
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_trace_has_a_span_per_session_and_the_coverage_graph_every_row) {
+  const auto path = std::filesystem::temp_directory_path() / "postable-sim-trace.json";
+  std::uint64_t sessions = 0;
+  std::vector<std::uint64_t> counts;
+  {
+    TraceWriter trace(path.string());
+    World run(world(9, 300), &trace);
+    BOOST_TEST(!run.run().has_value());
+    sessions = run.summary().sessions;
+    counts = run.summary().row_counts;
+  }
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::filesystem::remove(path);
+  const std::string trace = text.str();
+  BOOST_TEST(trace.starts_with("{\"traceEvents\": ["));
+  BOOST_TEST(trace.ends_with("]}\n"));
+  std::size_t spans = 0;
+  for (std::size_t at = trace.find("client "); at != std::string::npos;
+       at = trace.find("client ", at + 1)) {
+    ++spans;
+  }
+  BOOST_TEST(spans == sessions);
+  const std::string dot = coverage_dot(counts);
+  BOOST_TEST(dot.find("READY -> HELLO [label=\"HELO ok: ") != std::string::npos);
+  BOOST_TEST(dot.find("color=grey") != std::string::npos);  // some rows never fire in 300
 }

@@ -25,7 +25,8 @@ class EventQueue {
 
   // Moves the clock to the next event and hands it out.
   Event pop() {
-    Entry entry = queue_.top();
+    // Moving out of the top is safe: pop() orders by time and sequence, which stay intact.
+    Entry entry = std::move(const_cast<Entry&>(queue_.top()));
     queue_.pop();
     now_ = entry.at;
     return std::move(entry.event);

@@ -99,9 +99,14 @@ int run_one(Params params, const Fixed& fixed_flags, const Outputs& outputs) {
   if (!violation->transcript.empty()) {
     std::cout << "client " << violation->client << ":\n" << violation->transcript;
   }
+  const Mix& m = params.mix;
   std::cout << "replay: smtpsim --seed " << params.seed << " --clients " << params.clients
             << " --workers " << params.workers << " --backup-every " << params.backup_every
-            << " --timeout " << params.timeout_seconds << "\n";
+            << " --timeout " << params.timeout_seconds << " --rate " << params.arrivals_per_second
+            << " --mix polite=" << m.polite << ",erroneous=" << m.erroneous << ",idle=" << m.idle
+            << ",bytewise=" << m.bytewise << ",pipelined=" << m.pipelined
+            << ",dropper=" << m.dropper << (params.fault == Fault::none ? "" : " --fault ")
+            << (params.fault == Fault::none ? "" : fault_name(params.fault)) << "\n";
   return 1;
 }
 
@@ -124,6 +129,9 @@ int main(int argc, char** argv) {
   auto* timeout =
       app.add_option("--timeout", params.timeout_seconds, "seconds per step (drawn if unset)")
           ->check(CLI::Range(0.001, 86400.0));
+  auto* rate = app.add_option("--rate", params.arrivals_per_second,
+                              "client arrivals per virtual second (drawn if unset)")
+                   ->check(CLI::Range(0.001, 1e9));
   auto* mix_flag =
       app.add_option("--mix", mix, "behaviour weights: polite=6,erroneous=3,idle=1,...");
   app.add_option("--fault", fault, "a planted bug, to show the oracle catches it")
@@ -145,6 +153,7 @@ int main(int argc, char** argv) {
   fixed_flags.backup_every = backup->count() > 0;
   fixed_flags.timeout = timeout->count() > 0;
   fixed_flags.mix = mix_flag->count() > 0;
+  fixed_flags.rate = rate->count() > 0;
   if (fixed_flags.mix && !parse_mix(mix, params.mix)) {
     std::cerr << "smtpsim: --mix: expected name=weight,... (polite, erroneous, idle, bytewise, "
                  "pipelined, dropper)\n";

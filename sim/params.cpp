@@ -12,6 +12,8 @@ std::string number(double value) {
   return text;
 }
 
+}  // namespace
+
 const char* fault_name(Fault fault) {
   switch (fault) {
     case Fault::none:
@@ -27,8 +29,6 @@ const char* fault_name(Fault fault) {
   }
   return "?";
 }
-
-}  // namespace
 
 std::string Params::describe() const {
   std::string out =
@@ -46,22 +46,27 @@ std::string Params::describe() const {
   return out;
 }
 
+// Every value is drawn whether or not a flag fixes it, so that fixing one leaves the others
+// as the seed would have them: a replay may name every value and get the same world.
 Params draw_world(Params p, const Fixed& fixed) {
   Rng rng(p.seed ^ 0x5eed5eed5eedULL);
-  if (!fixed.workers) p.workers = rng.between(1, 64);
-  if (!fixed.backup_every) p.backup_every = rng.between(1, 64);
-  if (!fixed.timeout) p.timeout_seconds = double(rng.between(1, 20));
-  p.arrivals_per_second = double(rng.between(100, 20000));
+  const std::uint64_t workers = rng.between(1, 64);
+  const std::uint64_t backup_every = rng.between(1, 64);
+  const auto timeout = double(rng.between(1, 20));
+  const auto rate = double(rng.between(100, 20000));
   p.backlog = rng.between(1, 256);
   p.latency_min_ms = double(rng.between(0, 100)) / 100.0;
   p.latency_max_ms = p.latency_min_ms + double(rng.between(0, 2000)) / 100.0;
   p.fragment_chance = double(rng.between(0, 100)) / 100.0;
   p.backup_min_ms = double(rng.between(0, 20));
   p.backup_max_ms = p.backup_min_ms + double(rng.between(0, 500));
-  if (!fixed.mix) {
-    p.mix = Mix{rng.between(1, 10), rng.between(0, 5), rng.between(0, 2),
+  const Mix mix{rng.between(1, 10), rng.between(0, 5), rng.between(0, 2),
                 rng.between(0, 2),  rng.between(0, 5), rng.between(0, 2)};
-  }
+  if (!fixed.workers) p.workers = workers;
+  if (!fixed.backup_every) p.backup_every = backup_every;
+  if (!fixed.timeout) p.timeout_seconds = timeout;
+  if (!fixed.rate) p.arrivals_per_second = rate;
+  if (!fixed.mix) p.mix = mix;
   return p;
 }
 

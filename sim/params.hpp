@@ -42,12 +42,13 @@ struct Params {
 
 // Which parameters the command line fixed; the rest are drawn from the seed.
 struct Fixed {
-  bool workers = false, backup_every = false, timeout = false, mix = false;
+  bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);
 
 bool parse_mix(const std::string& text, Mix& mix);  // "polite=6,idle=1,..."
 bool parse_fault(const std::string& text, Fault& fault);
+const char* fault_name(Fault fault);
 
 }  // namespace postable::sim

@@ -283,7 +283,7 @@ void World::deliver(std::uint64_t id, Envelope envelope) {
     waiting_.emplace_back(id, std::move(envelope));
     return;
   }
-  if (!store(id, envelope)) return;
+  store(id, envelope);
 }
 
 bool World::store(std::uint64_t id, const Envelope& envelope) {

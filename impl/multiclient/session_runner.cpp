@@ -148,8 +148,8 @@ bool SessionRunner::check_delivery(Clock::time_point sent_at) {
       std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
   const std::optional<std::string> got = wire_->read_line(Clock::now() + patience);
   if (!got) return mismatch("expected the reply to a message, got nothing");
-  static const NumberedReply shape = delivered_template(options_.name);
-  const std::optional<std::uint64_t> number = parse_number(*got, shape);
+  const std::optional<std::uint64_t> number =
+      parse_number(*got, delivered_template(options_.name));
   if (number) {
     std::string why;
     if (*number <= last_number_) {

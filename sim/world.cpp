@@ -16,22 +16,21 @@ enum class World::Kind : std::uint8_t {
 };
 
 struct World::Event {
-  explicit Event(Kind k, std::uint64_t c = 0, std::string b = {}, bool e = false, Instant d = {})
-      : kind(k), client(c), bytes(std::move(b)), eof(e), deadline(d) {}
+  explicit Event(Kind k, std::uint64_t c = 0, std::string b = {}, bool e = false)
+      : kind(k), client(c), bytes(std::move(b)), eof(e) {}
   Kind kind;
   std::uint64_t client;
   std::string bytes;
   bool eof;
-  Instant deadline;
 };
 
 struct World::Connection {
   std::unique_ptr<Client> client;
   std::optional<Session> server;  // once accepted
   Instant to_server_last{}, to_client_last{};
-  Instant last_restart{};        // the oracle's own record of the server's clock
-  std::optional<Instant> timer;  // the deadline a timeout event is waiting for
-  std::string inbox;             // bytes that came while the server was storing
+  Instant last_restart{};      // the oracle's own record of the server's clock
+  bool timer_pending = false;  // a timeout event is scheduled; it re-arms if the deadline moved
+  std::string inbox;           // bytes that came while the server was storing
   bool inbox_eof = false;
   std::string received;              // client side: the start of a reply line
   std::deque<std::string> expected;  // replies the client's mirror says must come
@@ -114,10 +113,12 @@ World::World(const Params& params, TraceWriter* trace)
 World::~World() = default;
 
 void World::fold(std::uint64_t value) {  // FNV-1a, a byte at a time
-  for (int i = 0; i < 8; ++i) {
-    summary_.digest ^= (value >> (8 * i)) & 0xff;
-    summary_.digest *= 0x100000001b3ULL;
-  }
+  for (int i = 0; i < 8; ++i) fold_byte(std::uint8_t(value >> (8 * i)));
+}
+
+void World::fold_byte(std::uint8_t byte) {
+  summary_.digest ^= byte;
+  summary_.digest *= 0x100000001b3ULL;
 }
 
 void World::fail(std::string invariant, std::uint64_t client) {
@@ -143,7 +144,7 @@ std::optional<Violation> World::run() {
     ++summary_.events;
     fold(std::uint64_t(queue_->now().since_origin.count()));
     fold(std::uint64_t(event.kind) << 56 ^ event.client);
-    for (char c : event.bytes) fold(std::uint8_t(c));
+    for (char c : event.bytes) fold_byte(std::uint8_t(c));
     handle(event);
     check_idle_rule();
     if (progress_ && (summary_.events & ((1 << 18) - 1)) == 0) progress_(summary_, queue_->now());
@@ -166,7 +167,7 @@ void World::handle(const Event& event) {
     case Kind::to_client:
       return to_client(event.client, event.bytes, event.eof);
     case Kind::timeout:
-      return server_timeout(event.client, event.deadline);
+      return server_timeout(event.client);
     case Kind::backup_done:
       return backup_done();
   }
@@ -261,12 +262,10 @@ void World::after_server_step(std::uint64_t id) {
   if (!output.empty()) send_to_client(id, output, false);
   if (server.awaiting_delivery()) return deliver(id, *server.take_delivery());
   if (server.closed()) return close_server_side(id);
-  const Instant deadline = *server.deadline();
-  if (!c.timer || *c.timer != deadline) {
-    c.timer = deadline;
-    Instant at = deadline;
-    if (params_.fault == Fault::early_timeout) at = deadline + Duration(-1'000'000);
-    queue_->schedule(std::max(at, queue_->now()), Event{Kind::timeout, id, {}, false, deadline});
+  if (!c.timer_pending) {  // one timer per connection: it re-arms itself when it fires early
+    c.timer_pending = true;
+    queue_->schedule(std::max(fire_time(*server.deadline()), queue_->now()),
+                     Event{Kind::timeout, id});
   }
   if (!c.inbox.empty() || c.inbox_eof) {
     const std::string held = std::move(c.inbox);
@@ -339,11 +338,22 @@ void World::backup_done() {
   }
 }
 
-void World::server_timeout(std::uint64_t id, Instant deadline) {
+Instant World::fire_time(Instant deadline) const {
+  return params_.fault == Fault::early_timeout ? deadline + Duration(-1'000'000) : deadline;
+}
+
+void World::server_timeout(std::uint64_t id) {
   auto it = live_.find(id);
   if (it == live_.end() || it->second->server_closed) return;
   Connection& c = *it->second;
-  if (!c.timer || *c.timer != deadline || !c.server->wants_input()) return;  // stale
+  c.timer_pending = false;
+  if (!c.server->wants_input()) return;  // storing: the timer is armed again afterwards
+  const Instant deadline = *c.server->deadline();
+  if (queue_->now() < fire_time(deadline)) {  // the clock restarted since: wait for the new one
+    c.timer_pending = true;
+    queue_->schedule(fire_time(deadline), Event{Kind::timeout, id});
+    return;
+  }
   const Instant due = c.last_restart + config_.timeout;
   if (queue_->now() != due) {
     return fail("a timeout fired at " + std::to_string(queue_->now().since_origin.count()) +

@@ -82,7 +82,8 @@ class World {
   void deliver(std::uint64_t id, Envelope envelope);
   bool store(std::uint64_t id, const Envelope& envelope);
   void backup_done();
-  void server_timeout(std::uint64_t id, Instant deadline);
+  void server_timeout(std::uint64_t id);
+  Instant fire_time(Instant deadline) const;  // when the (possibly faulty) timer goes off
   void to_client(std::uint64_t id, const std::string& bytes, bool eof);
   void client_line(std::uint64_t id, const std::string& line);
   void client_act(std::uint64_t id);
@@ -95,6 +96,7 @@ class World {
   void check_idle_rule();
   void check_end();
   void fold(std::uint64_t value);
+  void fold_byte(std::uint8_t byte);
 
   Params params_;
   TraceWriter* trace_;

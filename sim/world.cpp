@@ -44,28 +44,6 @@ namespace {
 
 using namespace std::chrono;
 
-std::vector<std::string> lines_of(const std::string& output) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < output.size();) {
-    const std::size_t end = output.find("\r\n", start);
-    lines.push_back(output.substr(start, end - start));
-    start = end + 2;
-  }
-  return lines;
-}
-
-std::optional<std::uint64_t> delivered_number(const std::string& line, const std::string& name) {
-  const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
-  const std::string before = zero.substr(0, zero.rfind('0'));
-  if (!line.starts_with(before)) return std::nullopt;
-  const std::string digits = line.substr(before.size());
-  if (digits.empty() || digits.size() > 18 ||
-      digits.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoull(digits);
-}
-
 }  // namespace
 
 void LatencyHistogram::add(std::uint64_t us) {
@@ -181,7 +159,7 @@ void World::arrive(std::uint64_t id) {
     auto connection = std::make_unique<Connection>();
     const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
     connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
-    for (const std::string& line : lines_of(connection->client->mirror().take_output())) {
+    for (const std::string& line : reply_lines(connection->client->mirror().take_output())) {
       connection->expected.push_back(line);  // the greeting
     }
     connection->batch_sent = now;
@@ -434,7 +412,7 @@ void World::client_line(std::uint64_t id, const std::string& line) {
     }
     unacknowledged_.erase(stored);
     mirror.on_delivered(*number, Instant{});
-    const auto lines = lines_of(mirror.take_output());
+    const auto lines = reply_lines(mirror.take_output());
     c.expected.insert(c.expected.end(), lines.begin() + 1, lines.end());
     return;
   }
@@ -460,7 +438,7 @@ void World::send_from_client(std::uint64_t id, const Batch& batch) {
   Connection& c = *live_.at(id);
   c.batch_sent = queue_->now();
   c.client->transcript += "C: " + batch.bytes.substr(0, 200) + "\n";
-  for (const std::string& line : lines_of(c.client->mirror().take_output()))
+  for (const std::string& line : reply_lines(c.client->mirror().take_output()))
     c.expected.push_back(line);
   std::size_t done = 0;
   while (done < batch.bytes.size()) {

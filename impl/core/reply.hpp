@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "smtp_table.hpp"
 
@@ -19,5 +21,12 @@ struct ReplyValues {
 
 void append_reply(std::string& out, model::Reply reply, const ReplyValues& values);
 std::string render_reply(model::Reply reply, const ReplyValues& values);
+
+// Splits replies as sent ("...\r\n...\r\n") into lines without their CRLF.
+std::vector<std::string> reply_lines(const std::string& output);
+
+// The number in a `delivered` reply line, read through the model's template; nullopt when the
+// line is not one.
+std::optional<std::uint64_t> delivered_number(const std::string& line, std::string_view name);
 
 }  // namespace postable

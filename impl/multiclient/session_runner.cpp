@@ -16,38 +16,6 @@ Instant now() {
   return Instant{Clock::now().time_since_epoch()};
 }
 
-// The reply to a stored message, split around its number: "250 OK: delivered message " / "".
-struct NumberedReply {
-  std::string before, after;
-};
-
-NumberedReply delivered_template(const std::string& name) {
-  const std::string rendered = render_reply(model::Reply::delivered, {name, {}, 0});
-  const std::size_t at = rendered.rfind('0');
-  return {rendered.substr(0, at), rendered.substr(at + 1, rendered.size() - at - 3)};
-}
-
-std::optional<std::uint64_t> parse_number(const std::string& line, const NumberedReply& shape) {
-  if (!line.starts_with(shape.before) || !line.ends_with(shape.after)) return std::nullopt;
-  const std::string digits =
-      line.substr(shape.before.size(), line.size() - shape.before.size() - shape.after.size());
-  if (digits.empty() || digits.size() > 18 ||
-      digits.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoull(digits);
-}
-
-std::vector<std::string> lines_of(const std::string& output) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < output.size();) {
-    const std::size_t end = output.find("\r\n", start);
-    lines.push_back(output.substr(start, end - start));
-    start = end + 2;
-  }
-  return lines;
-}
-
 const char* const hosts[] = {"client", "mx.example.org", "[127.0.0.1]", "a", "h-1.local"};
 const char* const addresses[] = {
     "student@CS4410",    "<TA@CS4410>", "a@b",
@@ -129,7 +97,7 @@ bool SessionRunner::send_and_check(const std::string& bytes) {
 bool SessionRunner::check_replies(Clock::time_point sent_at) {
   const auto patience =
       std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
-  for (const std::string& expected : lines_of(mirror_->take_output())) {
+  for (const std::string& expected : reply_lines(mirror_->take_output())) {
     const std::optional<std::string> got = wire_->read_line(Clock::now() + patience);
     if (!got) return mismatch("expected `" + expected + "`, got nothing");
     if (*got != expected) return mismatch("expected `" + expected + "`, got `" + *got + "`");
@@ -148,8 +116,7 @@ bool SessionRunner::check_delivery(Clock::time_point sent_at) {
       std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
   const std::optional<std::string> got = wire_->read_line(Clock::now() + patience);
   if (!got) return mismatch("expected the reply to a message, got nothing");
-  const std::optional<std::uint64_t> number =
-      parse_number(*got, delivered_template(options_.name));
+  const std::optional<std::uint64_t> number = delivered_number(*got, options_.name);
   if (number) {
     std::string why;
     if (*number <= last_number_) {
@@ -177,7 +144,7 @@ bool SessionRunner::check_delivery(Clock::time_point sent_at) {
   // Whatever followed the message (if anything) is checked by the caller.
   std::string rest = expected.substr(end + 2);
   if (!rest.empty()) {
-    for (const std::string& line : lines_of(rest)) {
+    for (const std::string& line : reply_lines(rest)) {
       const std::optional<std::string> next = wire_->read_line(Clock::now() + patience);
       if (next != line) return mismatch("expected `" + line + "`, got `" + next.value_or("") + "`");
       ++tally_.ops;

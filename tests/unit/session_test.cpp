@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "record.hpp"
+#include "reply.hpp"
 #include "session.hpp"
 #include "table.hpp"
 
@@ -91,4 +92,13 @@ BOOST_AUTO_TEST_CASE(a_failed_store_answers_451_and_takes_no_number) {
   session.on_delivery_failed(at(2s));
   BOOST_TEST(session.take_output() == "451 4.3.0 Error: message not stored, try again later\r\n");
   BOOST_TEST((session.state() == model::State::HELLO));
+}
+
+BOOST_AUTO_TEST_CASE(delivered_numbers_are_read_through_the_model_template) {
+  BOOST_TEST(delivered_number("250 OK: delivered message 42", "postable").value_or(0) == 42u);
+  BOOST_TEST(!delivered_number("250 OK: delivered message", "postable").has_value());
+  BOOST_TEST(!delivered_number("250 OK: delivered message 4x", "postable").has_value());
+  BOOST_TEST(!delivered_number("250 2.1.5 OK", "postable").has_value());
+  const std::vector<std::string> lines{"220 a", "250 b"};
+  BOOST_TEST(reply_lines("220 a\r\n250 b\r\n") == lines, boost::test_tools::per_element());
 }

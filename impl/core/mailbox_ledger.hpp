@@ -37,7 +37,6 @@ class MailboxLedger {
   BackupRange begin_backup();
   void finish_backup(bool moved);
 
-  std::uint64_t stored_count() const { return stored_; }
   std::uint64_t backup_every() const { return backup_every_; }
   // Messages in the live file: those stored since the last completed group.
   std::uint64_t in_live_file() const { return stored_ - backed_up_; }

@@ -94,27 +94,38 @@ bool SessionRunner::send_and_check(const std::string& bytes) {
 }
 
 // Every reply the mirror gave must come from the server, in order, to the byte.
+Wire::Clock::duration SessionRunner::patience() const {
+  return std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
+}
+
+// One reply read from the server against the model's: counted when it matches.
+bool SessionRunner::matched(const std::string& expected, const std::optional<std::string>& got,
+                            Clock::time_point sent_at) {
+  if (!got) return mismatch("expected `" + expected + "`, got nothing");
+  if (*got != expected) return mismatch("expected `" + expected + "`, got `" + *got + "`");
+  ++tally_.ops;
+  ++tally_.replies[std::stoi(expected.substr(0, 3))];
+  tally_.latencies_ms.push_back(
+      std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+  return true;
+}
+
+// Every reply the mirror gave must come from the server, in order, to the byte.
 bool SessionRunner::check_replies(Clock::time_point sent_at) {
-  const auto patience =
-      std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
-  for (const std::string& expected : reply_lines(mirror_->take_output())) {
-    const std::optional<std::string> got = wire_->read_line(Clock::now() + patience);
-    if (!got) return mismatch("expected `" + expected + "`, got nothing");
-    if (*got != expected) return mismatch("expected `" + expected + "`, got `" + *got + "`");
-    ++tally_.ops;
-    ++tally_.replies[std::stoi(expected.substr(0, 3))];
-    tally_.latencies_ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+  for (const std::string& line : reply_lines(mirror_->take_output())) expected_.push_back(line);
+  while (!expected_.empty()) {
+    const std::string expected = std::move(expected_.front());
+    expected_.pop_front();
+    if (!matched(expected, wire_->read_line(Clock::now() + patience()), sent_at)) return false;
   }
   return true;
 }
 
 // The reply to a message: stored with a number the server chose, or refused by its store.
+// The mirror is told which, then must agree; what follows it is left for check_replies.
 bool SessionRunner::check_delivery(Clock::time_point sent_at) {
   const std::optional<Envelope> envelope = mirror_->take_delivery();
-  const auto patience =
-      std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
-  const std::optional<std::string> got = wire_->read_line(Clock::now() + patience);
+  const std::optional<std::string> got = wire_->read_line(Clock::now() + patience());
   if (!got) return mismatch("expected the reply to a message, got nothing");
   const std::optional<std::uint64_t> number = delivered_number(*got, options_.name);
   if (number) {
@@ -131,26 +142,10 @@ bool SessionRunner::check_delivery(Clock::time_point sent_at) {
   } else {
     mirror_->on_delivery_failed(Instant{sent_at.time_since_epoch()});
   }
-  // The mirror now answers as the server should have; its first line is the one just read.
-  std::string expected = mirror_->take_output();
-  const std::size_t end = expected.find("\r\n");
-  if (expected.substr(0, end) != *got) {
-    return mismatch("expected `" + expected.substr(0, end) + "`, got `" + *got + "`");
-  }
-  ++tally_.ops;
-  ++tally_.replies[std::stoi(got->substr(0, 3))];
-  tally_.latencies_ms.push_back(
-      std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
-  // Whatever followed the message (if anything) is checked by the caller.
-  std::string rest = expected.substr(end + 2);
-  if (!rest.empty()) {
-    for (const std::string& line : reply_lines(rest)) {
-      const std::optional<std::string> next = wire_->read_line(Clock::now() + patience);
-      if (next != line) return mismatch("expected `" + line + "`, got `" + next.value_or("") + "`");
-      ++tally_.ops;
-    }
-  }
-  return true;
+  for (const std::string& line : reply_lines(mirror_->take_output())) expected_.push_back(line);
+  const std::string expected = std::move(expected_.front());
+  expected_.pop_front();
+  return matched(expected, got, sent_at);
 }
 
 // Says nothing, or trickles a line that never ends, until the server gives up: the 421

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ class SessionRunner {
   bool send_and_check(const std::string& bytes);
   bool check_replies(Wire::Clock::time_point sent_at);
   bool check_delivery(Wire::Clock::time_point sent_at);
+  bool matched(const std::string& expected, const std::optional<std::string>& got,
+               Wire::Clock::time_point sent_at);
+  Wire::Clock::duration patience() const;  // how long a reply may take before it is missing
   bool idle_until_timeout();
   bool disconnect_in_data();
   bool expect_close();
@@ -48,6 +52,7 @@ class SessionRunner {
   SessionConfig config_;
   std::optional<Wire> wire_;
   std::optional<Session> mirror_;
+  std::deque<std::string> expected_;  // replies the mirror gave that the server still owes
   int messages_left_ = 0;
   Wire::Clock::time_point replies_done_at_{};  // when the last expected reply arrived
   bool pipelined_ = false;

@@ -25,8 +25,6 @@ class FileStore {
   // Moves the live file's content to `dir/{range.file_name()}` and leaves the file empty.
   bool move_to_backup(const BackupRange& range);
 
-  const std::filesystem::path& dir() const { return dir_; }
-  std::uint64_t live_bytes() const { return size_bytes_; }
   const std::string& last_error() const { return last_error_; }
 
  private:

@@ -64,11 +64,6 @@ class Mailbox {
     backup_needed_.notify_all();
   }
 
-  std::uint64_t stored_count() {
-    std::unique_lock lock(mutex_);
-    return ledger_.stored_count();
-  }
-
  private:
   Store& store_;
   typename Sync::mutex mutex_;

@@ -51,11 +51,6 @@ class Pool {
     worker_idle_.notify_all();
   }
 
-  std::size_t busy_workers() {
-    std::unique_lock lock(mutex_);
-    return ledger_.busy();
-  }
-
  private:
   typename Sync::mutex mutex_;
   typename Sync::condition_variable worker_idle_;

@@ -38,6 +38,9 @@ bool SessionRunner::mismatch(const std::string& what) {
 }
 
 void SessionRunner::run() {
+  // The server cannot start its clock before we ask to connect; a mirror started later
+  // could see a fair timeout as early when this thread is slow to be scheduled.
+  const Instant connecting_at = now();
   try {
     wire_.emplace(options_.host, options_.port);
   } catch (const std::exception& error) {
@@ -45,7 +48,7 @@ void SessionRunner::run() {
     return;
   }
   ++tally_.sessions;
-  mirror_.emplace(config_, now(), [this](const model::Row& row) {
+  mirror_.emplace(config_, connecting_at, [this](const model::Row& row) {
     tally_.rows.insert(std::size_t(&row - model::rows.data()));
     if (row.has_reply) tally_.reply_kinds.insert(std::size_t(row.reply));
   });

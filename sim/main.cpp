@@ -96,8 +96,13 @@ int run_one(Params params, const Fixed& fixed_flags, const Outputs& outputs) {
     std::ofstream(outputs.coverage_dot) << coverage_dot(s.row_counts);
   if (!violation) return 0;
   std::cout << "VIOLATION: " << violation->invariant << "\n";
-  if (!violation->transcript.empty()) {
-    std::cout << "client " << violation->client << ":\n" << violation->transcript;
+  // The run keeps no transcripts (they would cost every client); the same world again,
+  // keeping the offending client's, reaches the same violation and tells what was said.
+  World again(params);
+  again.transcribe(violation->client);
+  const std::optional<Violation> replayed = again.run();
+  if (replayed && !replayed->transcript.empty()) {
+    std::cout << "client " << violation->client << ":\n" << replayed->transcript;
   }
   const Mix& m = params.mix;
   std::cout << "replay: smtpsim --seed " << params.seed << " --clients " << params.clients

@@ -1,5 +1,7 @@
 #include "world.hpp"
 
+#include <cstring>
+
 #include "record.hpp"
 #include "reply.hpp"
 #include "table.hpp"
@@ -15,16 +17,22 @@ enum class World::Kind : std::uint8_t {
   backup_done
 };
 
+// `client` names the connection; `slot` finds it without a lookup, and an event whose
+// connection has gone (a timer left behind) finds another id there, or nothing.
 struct World::Event {
-  explicit Event(Kind k, std::uint64_t c = 0, std::string b = {}, bool e = false)
-      : kind(k), client(c), bytes(std::move(b)), eof(e) {}
+  explicit Event(Kind k, std::uint64_t c = 0, std::uint32_t s = 0, std::string b = {},
+                 bool e = false)
+      : kind(k), eof(e), slot(s), client(c), bytes(std::move(b)) {}
   Kind kind;
+  bool eof;
+  std::uint32_t slot;
   std::uint64_t client;
   std::string bytes;
-  bool eof;
 };
 
 struct World::Connection {
+  std::uint64_t id = 0;
+  std::uint32_t slot = 0;
   std::unique_ptr<Client> client;
   std::optional<Session> server;  // once accepted
   Instant to_server_last{}, to_client_last{};
@@ -43,6 +51,22 @@ struct World::Connection {
 namespace {
 
 using namespace std::chrono;
+
+// The reply's code, or 0 when the line does not start with three digits.
+int reply_code(std::string_view line) {
+  if (line.size() < 3) return 0;
+  int code = 0;
+  for (const char digit : line.substr(0, 3)) {
+    if (digit < '0' || digit > '9') return 0;
+    code = code * 10 + (digit - '0');
+  }
+  return code;
+}
+
+std::uint64_t mix(std::uint64_t x) {
+  x *= 0x9e3779b97f4a7c15ULL;
+  return x ^ (x >> 29);
+}
 
 }  // namespace
 
@@ -86,25 +110,50 @@ World::World(const Params& params, TraceWriter* trace)
   }
   if (trace_) trace_->name_track(params.workers, "backup thread");
   summary_.row_counts.assign(model::row_count, 0);
+  timeout_line_ = render_reply(model::Reply::timeout, {config_.name, {}, 0});
+  timeout_line_.resize(timeout_line_.size() - 2);  // less the CRLF
 }
 
 World::~World() = default;
 
-void World::fold(std::uint64_t value) {  // FNV-1a, a byte at a time
-  for (int i = 0; i < 8; ++i) fold_byte(std::uint8_t(value >> (8 * i)));
+// A word at a time: multiply by an odd constant and fold the high half down, so every
+// input bit reaches every digest bit within a few words. Kept in a local so that the bytes
+// folded in cannot alias it.
+void World::fold(std::uint64_t value) {
+  summary_.digest = mix(summary_.digest ^ value);
 }
 
-void World::fold_byte(std::uint8_t byte) {
-  summary_.digest ^= byte;
-  summary_.digest *= 0x100000001b3ULL;
+void World::fold(const std::string& bytes) {
+  std::uint64_t digest = summary_.digest ^ bytes.size();
+  std::size_t at = 0;
+  for (; at + 8 <= bytes.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + at, 8);
+    digest = mix(digest ^ word);
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
+  summary_.digest = mix(digest ^ tail);
 }
 
 void World::fail(std::string invariant, std::uint64_t client) {
   if (violation_) return;
   Violation v{std::move(invariant), client, {}};
-  if (auto it = live_.find(client); it != live_.end())
-    v.transcript = it->second->client->transcript;
+  for (const auto& c : slots_) {
+    if (c && c->id == client) v.transcript = c->client->transcript;
+  }
   violation_ = std::move(v);
+}
+
+World::Connection* World::find(const Event& event) {
+  if (event.slot >= slots_.size()) return nullptr;
+  Connection* c = slots_[event.slot].get();
+  return c && c->id == event.client ? c : nullptr;
+}
+
+void World::forget(Connection& c) {
+  free_slots_.push_back(c.slot);
+  slots_[c.slot].reset();
 }
 
 Duration World::latency() {
@@ -114,7 +163,7 @@ Duration World::latency() {
 }
 
 std::optional<Violation> World::run() {
-  summary_.digest = 0xcbf29ce484222325ULL;
+  summary_.digest = params_.seed;
   if (params_.clients > 0) queue_->schedule(Instant{}, Event{Kind::arrive, 0});
   const std::uint64_t events_max = 10'000 * params_.clients + 1'000'000;
   while (!queue_->empty() && !violation_) {
@@ -122,7 +171,7 @@ std::optional<Violation> World::run() {
     ++summary_.events;
     fold(std::uint64_t(queue_->now().since_origin.count()));
     fold(std::uint64_t(event.kind) << 56 ^ event.client);
-    for (char c : event.bytes) fold_byte(std::uint8_t(c));
+    fold(event.bytes);
     handle(event);
     check_idle_rule();
     if (progress_ && (summary_.events & ((1 << 18) - 1)) == 0) progress_(summary_, queue_->now());
@@ -137,33 +186,47 @@ std::optional<Violation> World::run() {
 void World::handle(const Event& event) {
   switch (event.kind) {
     case Kind::arrive:
-      return arrive(event.client);
+      return arrive(event);
     case Kind::accept:
       return accept();
-    case Kind::to_server:
-      return to_server(event.client, event.bytes, event.eof);
-    case Kind::to_client:
-      return to_client(event.client, event.bytes, event.eof);
-    case Kind::timeout:
-      return server_timeout(event.client);
     case Kind::backup_done:
       return backup_done();
+    case Kind::to_server:
+    case Kind::to_client:
+    case Kind::timeout:
+      break;
   }
+  Connection* c = find(event);
+  if (c == nullptr) return;  // a timer of a connection that has ended
+  if (event.kind == Kind::to_server) return to_server(*c, event.bytes, event.eof);
+  if (event.kind == Kind::to_client) return to_client(*c, event.bytes, event.eof);
+  server_timeout(*c);
 }
 
 // A client tries to connect: into the backlog, or refused when it is full (then it retries).
-void World::arrive(std::uint64_t id) {
+void World::arrive(const Event& event) {
   const Instant now = queue_->now();
-  if (id == arrived_) {
-    ++arrived_;
+  Connection* c = event.client == arrived_ ? nullptr : find(event);
+  if (c == nullptr) {  // a new client: it takes a free slot
+    const std::uint64_t id = arrived_++;
     auto connection = std::make_unique<Connection>();
+    connection->id = id;
+    if (free_slots_.empty()) {
+      connection->slot = std::uint32_t(slots_.size());
+      slots_.emplace_back();
+    } else {
+      connection->slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
     const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
     connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
+    connection->client->transcribing = transcribed_ == id;
     for (const std::string& line : reply_lines(connection->client->mirror().take_output())) {
       connection->expected.push_back(line);  // the greeting
     }
     connection->batch_sent = now;
-    live_.emplace(id, std::move(connection));
+    c = connection.get();
+    slots_[c->slot] = std::move(connection);
     if (arrived_ < params_.clients) {
       const auto mean_ns = std::uint64_t(1e9 / params_.arrivals_per_second);
       queue_->schedule(now + Duration(rng_.below(2 * mean_ns + 1)), Event{Kind::arrive, arrived_});
@@ -171,13 +234,12 @@ void World::arrive(std::uint64_t id) {
   }
   if (backlog_.size() >= params_.backlog) {
     ++summary_.refused;
-    Client& client = *live_.at(id)->client;
-    const std::uint64_t backoff_ms = 10ULL << std::min<std::uint64_t>(client.retries++, 10);
+    const std::uint64_t backoff_ms = 10ULL << std::min<std::uint64_t>(c->client->retries++, 10);
     queue_->schedule(now + milliseconds(backoff_ms + rng_.below(backoff_ms)),
-                     Event{Kind::arrive, id});
+                     Event{Kind::arrive, c->id, c->slot});
     return;
   }
-  backlog_.push_back(id);
+  backlog_.push_back(c);
   maybe_accept();
 }
 
@@ -192,12 +254,11 @@ void World::accept() {
   accept_pending_ = false;
   if (backlog_.empty()) return;
   if (!pool_.may_accept())
-    return fail("the acceptor accepted while no worker was idle", backlog_.front());
-  const std::uint64_t id = backlog_.front();
+    return fail("the acceptor accepted while no worker was idle", backlog_.front()->id);
+  Connection& c = *backlog_.front();
   backlog_.pop_front();
-  pool_.hand_off(id);
+  pool_.hand_off(c.id);
   pool_.take();
-  Connection& c = *live_.at(id);
   c.worker = free_workers_.back();
   free_workers_.pop_back();
   c.accepted_at = queue_->now();
@@ -208,15 +269,13 @@ void World::accept() {
     ++summary_.row_counts[std::size_t(&row - model::rows.data())];
     if (row.clock == Clock::restart) raw->last_restart = queue_->now();
   });
-  after_server_step(id);
+  after_server_step(c);
   maybe_accept();
 }
 
 // Bytes reach the server. A worker does not read while it stores a message: they wait.
-void World::to_server(std::uint64_t id, const std::string& bytes, bool eof) {
-  auto it = live_.find(id);
-  if (it == live_.end() || it->second->server_closed) return;
-  Connection& c = *it->second;
+void World::to_server(Connection& c, const std::string& bytes, bool eof) {
+  if (c.server_closed) return;
   Session& server = *c.server;
   if (server.awaiting_delivery() || !c.inbox.empty()) {
     c.inbox += bytes;
@@ -230,42 +289,41 @@ void World::to_server(std::uint64_t id, const std::string& bytes, bool eof) {
     else if (server.awaiting_delivery())
       c.inbox_eof = true;
   }
-  after_server_step(id);
+  after_server_step(c);
 }
 
-void World::after_server_step(std::uint64_t id) {
-  Connection& c = *live_.at(id);
+void World::after_server_step(Connection& c) {
   Session& server = *c.server;
-  const std::string output = server.take_output();
-  if (!output.empty()) send_to_client(id, output, false);
-  if (server.awaiting_delivery()) return deliver(id, *server.take_delivery());
-  if (server.closed()) return close_server_side(id);
+  std::string output = server.take_output();
+  if (!output.empty()) send_to_client(c, std::move(output), false);
+  if (server.awaiting_delivery()) return deliver(c, *server.take_delivery());
+  if (server.closed()) return close_server_side(c);
   if (!c.timer_pending) {  // one timer per connection: it re-arms itself when it fires early
     c.timer_pending = true;
     queue_->schedule(std::max(fire_time(*server.deadline()), queue_->now()),
-                     Event{Kind::timeout, id});
+                     Event{Kind::timeout, c.id, c.slot});
   }
   if (!c.inbox.empty() || c.inbox_eof) {
     const std::string held = std::move(c.inbox);
     const bool eof = c.inbox_eof;
     c.inbox.clear();
     c.inbox_eof = false;
-    to_server(id, held, eof);
+    to_server(c, held, eof);
   }
 }
 
-void World::deliver(std::uint64_t id, Envelope envelope) {
+void World::deliver(Connection& c, Envelope envelope) {
   const bool waits = params_.fault != Fault::delivery_ignores_backup;
   if (waits && !ledger_.may_write()) {
-    waiting_.emplace_back(id, std::move(envelope));
+    waiting_.emplace_back(&c, std::move(envelope));
     return;
   }
-  store(id, envelope);
+  store(c, envelope);
 }
 
-bool World::store(std::uint64_t id, const Envelope& envelope) {
+bool World::store(Connection& c, const Envelope& envelope) {
   if (backup_moving_ || ledger_.backup_due()) {
-    fail("a delivery wrote while a backup was moving the mailbox", id);
+    fail("a delivery wrote while a backup was moving the mailbox", c.id);
     return false;
   }
   std::uint64_t number = ledger_.next_number() + skipped_;
@@ -273,7 +331,7 @@ bool World::store(std::uint64_t id, const Envelope& envelope) {
   std::string record = format_record(envelope, number, config_.name);
   live_file_.emplace_back(number, record);
   if (!unacknowledged_.emplace(number, std::move(record)).second) {
-    fail("message number " + std::to_string(number) + " was stored twice", id);
+    fail("message number " + std::to_string(number) + " was stored twice", c.id);
     return false;
   }
   ledger_.stored();
@@ -288,8 +346,8 @@ bool World::store(std::uint64_t id, const Envelope& envelope) {
         queue_->now() + Duration(low + std::int64_t(rng_.below(std::uint64_t(high - low) + 1))),
         Event{Kind::backup_done});
   }
-  live_.at(id)->server->on_delivered(number, queue_->now());
-  after_server_step(id);
+  c.server->on_delivered(number, queue_->now());
+  after_server_step(c);
   return true;
 }
 
@@ -310,9 +368,9 @@ void World::backup_done() {
   ledger_.finish_backup(true);
   backup_moving_ = false;
   while (!waiting_.empty() && ledger_.may_write() && !violation_) {
-    auto [id, envelope] = std::move(waiting_.front());
+    auto [c, envelope] = std::move(waiting_.front());
     waiting_.pop_front();
-    store(id, envelope);
+    store(*c, envelope);
   }
 }
 
@@ -320,82 +378,82 @@ Instant World::fire_time(Instant deadline) const {
   return params_.fault == Fault::early_timeout ? deadline + Duration(-1'000'000) : deadline;
 }
 
-void World::server_timeout(std::uint64_t id) {
-  auto it = live_.find(id);
-  if (it == live_.end() || it->second->server_closed) return;
-  Connection& c = *it->second;
+void World::server_timeout(Connection& c) {
+  if (c.server_closed) return;
   c.timer_pending = false;
   if (!c.server->wants_input()) return;  // storing: the timer is armed again afterwards
   const Instant deadline = *c.server->deadline();
   if (queue_->now() < fire_time(deadline)) {  // the clock restarted since: wait for the new one
     c.timer_pending = true;
-    queue_->schedule(fire_time(deadline), Event{Kind::timeout, id});
+    queue_->schedule(fire_time(deadline), Event{Kind::timeout, c.id, c.slot});
     return;
   }
   const Instant due = c.last_restart + config_.timeout;
   if (queue_->now() != due) {
     return fail("a timeout fired at " + std::to_string(queue_->now().since_origin.count()) +
                     " ns; its deadline was " + std::to_string(due.since_origin.count()) + " ns",
-                id);
+                c.id);
   }
   c.server->on_timeout(queue_->now());
-  after_server_step(id);
+  after_server_step(c);
 }
 
-void World::close_server_side(std::uint64_t id) {
-  Connection& c = *live_.at(id);
+void World::close_server_side(Connection& c) {
   c.server_closed = true;
   pool_.worker_waits();  // the worker is idle again
   free_workers_.push_back(c.worker);
   if (trace_) {
     trace_->span(
         c.worker,
-        std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(id),
+        std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(c.id),
         c.accepted_at, queue_->now());
   }
-  send_to_client(id, "", true);
+  send_to_client(c, "", true);
   maybe_accept();
-  if (c.client_closed) live_.erase(id);
+  if (c.client_closed) forget(c);
 }
 
-void World::send_to_client(std::uint64_t id, const std::string& bytes, bool eof) {
-  Connection& c = *live_.at(id);
+void World::send_to_client(Connection& c, std::string bytes, bool eof) {
   const Instant at = std::max(queue_->now() + latency(), c.to_client_last);
   c.to_client_last = at;
-  queue_->schedule(at, Event{Kind::to_client, id, bytes, eof});
+  queue_->schedule(at, Event{Kind::to_client, c.id, c.slot, std::move(bytes), eof});
 }
 
-void World::to_client(std::uint64_t id, const std::string& bytes, bool eof) {
-  auto it = live_.find(id);
-  if (it == live_.end() || it->second->client_closed) return;
-  Connection& c = *it->second;
-  c.received += bytes;
-  for (std::size_t end; (end = c.received.find("\r\n")) != std::string::npos && !violation_;) {
-    const std::string line = c.received.substr(0, end);
-    c.received.erase(0, end + 2);
-    client_line(id, line);
+// Reply lines are read straight from the packet; only a line cut by the packet's end waits
+// in `received` for the rest.
+void World::to_client(Connection& c, const std::string& bytes, bool eof) {
+  if (c.client_closed) return;
+  std::string_view rest = bytes;
+  if (!c.received.empty()) {
+    c.received += bytes;
+    rest = c.received;
+  }
+  for (std::size_t end; (end = rest.find("\r\n")) != std::string_view::npos && !violation_;) {
+    client_line(c, rest.substr(0, end));
+    rest.remove_prefix(end + 2);
   }
   if (violation_) return;
+  c.received.assign(rest);  // may overlap: assign copes with its own contents
   if (eof) {
     if (!c.expected.empty() || !c.client->mirror().closed()) {
-      return fail("the server closed the connection while replies were still due", id);
+      return fail("the server closed the connection while replies were still due", c.id);
     }
-    return finish_client(id);
+    return finish_client(c);
   }
-  client_act(id);
+  client_act(c);
 }
 
 // One reply line reaches the client: it must be what the client's mirror of the model said.
-void World::client_line(std::uint64_t id, const std::string& line) {
-  Connection& c = *live_.at(id);
+void World::client_line(Connection& c, std::string_view line) {
+  const std::uint64_t id = c.id;
   Client& client = *c.client;
   Session& mirror = client.mirror();
-  client.transcript += "S: " + line + "\n";
-  ++summary_.replies[line.size() >= 3 ? std::stoi(line.substr(0, 3)) : 0];
+  if (client.transcribing) client.transcript.append("S: ").append(line).append("\n");
+  ++summary_.replies[reply_code(line)];
   summary_.latency.add(std::uint64_t((queue_->now() - c.batch_sent).count() / 1000));
   if (!c.expected.empty()) {
     if (c.expected.front() != line) {
-      return fail("expected `" + c.expected.front() + "`, got `" + line + "`", id);
+      return fail("expected `" + c.expected.front() + "`, got `" + std::string(line) + "`", id);
     }
     c.expected.pop_front();
     return;
@@ -403,7 +461,7 @@ void World::client_line(std::uint64_t id, const std::string& line) {
   if (mirror.awaiting_delivery()) {
     const Envelope envelope = *mirror.take_delivery();
     const auto number = delivered_number(line, config_.name);
-    if (!number) return fail("expected a message number, got `" + line + "`", id);
+    if (!number) return fail("expected a message number, got `" + std::string(line) + "`", id);
     auto stored = unacknowledged_.find(*number);
     if (stored == unacknowledged_.end() ||
         stored->second != format_record(envelope, *number, config_.name)) {
@@ -416,8 +474,7 @@ void World::client_line(std::uint64_t id, const std::string& line) {
     c.expected.insert(c.expected.end(), lines.begin() + 1, lines.end());
     return;
   }
-  if (mirror.wants_input() &&
-      line + "\r\n" == render_reply(model::Reply::timeout, {config_.name, {}, 0})) {
+  if (mirror.wants_input() && line == timeout_line_) {
     if (queue_->now() < client.last_forward + config_.timeout) {
       return fail("the client was timed out before its deadline", id);
     }
@@ -425,19 +482,19 @@ void World::client_line(std::uint64_t id, const std::string& line) {
     mirror.take_output();
     return;
   }
-  fail("a reply nobody asked for: `" + line + "`", id);
+  fail("a reply nobody asked for: `" + std::string(line) + "`", id);
 }
 
-void World::client_act(std::uint64_t id) {
-  Connection& c = *live_.at(id);
+void World::client_act(Connection& c) {
   if (!c.expected.empty() || c.client_closed) return;
-  if (std::optional<Batch> batch = c.client->next(queue_->now())) send_from_client(id, *batch);
+  if (std::optional<Batch> batch = c.client->next(queue_->now())) send_from_client(c, *batch);
 }
 
-void World::send_from_client(std::uint64_t id, const Batch& batch) {
-  Connection& c = *live_.at(id);
+void World::send_from_client(Connection& c, const Batch& batch) {
   c.batch_sent = queue_->now();
-  c.client->transcript += "C: " + batch.bytes.substr(0, 200) + "\n";
+  if (c.client->transcribing) {
+    c.client->transcript.append("C: ").append(batch.bytes, 0, 200).append("\n");
+  }
   for (const std::string& line : reply_lines(c.client->mirror().take_output()))
     c.expected.push_back(line);
   std::size_t done = 0;
@@ -449,42 +506,41 @@ void World::send_from_client(std::uint64_t id, const Batch& batch) {
       piece = std::size_t(rng_.between(1, piece));
     const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
     c.to_server_last = at;
-    queue_->schedule(at, Event{Kind::to_server, id, batch.bytes.substr(done, piece)});
+    queue_->schedule(at, Event{Kind::to_server, c.id, c.slot, batch.bytes.substr(done, piece)});
     done += piece;
   }
   if (batch.then_close) {
     const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
-    queue_->schedule(at, Event{Kind::to_server, id, {}, true});
+    queue_->schedule(at, Event{Kind::to_server, c.id, c.slot, {}, true});
     c.client_closed = true;
     c.expected.clear();
   }
 }
 
-void World::finish_client(std::uint64_t id) {
-  Connection& c = *live_.at(id);
+void World::finish_client(Connection& c) {
   c.client_closed = true;
-  if (c.server_closed) live_.erase(id);
+  if (c.server_closed) forget(c);
 }
 
 void World::check_idle_rule() {
   if (!violation_ && !backlog_.empty() && pool_.may_accept() && !accept_pending_) {
-    fail("a worker is idle while a connection waits in the backlog", backlog_.front());
+    fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);
   }
 }
 
 // The liveness phase is over: everyone must have finished, and the files must be whole.
 void World::check_end() {
-  if (!live_.empty()) {
-    std::string blocked;
-    for (const auto& [id, c] : live_) {
-      blocked += " client " + std::to_string(id) + " (" + behaviour_name(c->client->behaviour()) +
-                 (c->server ? ", server in " + std::string(state_name(c->server->state()))
-                            : ", not accepted") +
-                 ")";
-      if (blocked.size() > 400) break;
-    }
-    return fail("the run stalled; still open:" + blocked, live_.begin()->first);
+  std::string blocked;
+  std::optional<std::uint64_t> first_blocked;
+  for (const auto& c : slots_) {
+    if (!c || blocked.size() > 400) continue;
+    if (!first_blocked) first_blocked = c->id;
+    blocked += " client " + std::to_string(c->id) + " (" + behaviour_name(c->client->behaviour()) +
+               (c->server ? ", server in " + std::string(state_name(c->server->state()))
+                          : ", not accepted") +
+               ")";
   }
+  if (first_blocked) return fail("the run stalled; still open:" + blocked, *first_blocked);
   if (pool_.busy() != 0 || !waiting_.empty() || backup_moving_) {
     return fail("the run stalled: a worker, a delivery or the backup never finished", 0);
   }

@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "client.hpp"
@@ -62,6 +62,9 @@ class World {
   // Runs the safety phase (arrivals) and the liveness phase (drain); the first violation
   // stops the run.
   std::optional<Violation> run();
+  // Keeps the transcript of one client, for the report of a violation: a replay of the same
+  // world with this set tells what that client and the server said.
+  void transcribe(std::uint64_t client) { transcribed_ = client; }
   const Summary& summary() const { return summary_; }
   // Called every 2^18 events with the summary so far and the virtual time: a progress line.
   void on_progress(std::function<void(const Summary&, Instant)> progress) {
@@ -73,30 +76,32 @@ class World {
   struct Event;
   enum class Kind : std::uint8_t;
 
+  Connection* find(const Event& event);  // the event's connection, if it is still there
+  void forget(Connection& c);            // both sides have closed: its slot is free
   void handle(const Event& event);
-  void arrive(std::uint64_t id);
+  void arrive(const Event& event);
   void accept();
   void maybe_accept();
-  void to_server(std::uint64_t id, const std::string& bytes, bool eof);
-  void after_server_step(std::uint64_t id);
-  void deliver(std::uint64_t id, Envelope envelope);
-  bool store(std::uint64_t id, const Envelope& envelope);
+  void to_server(Connection& c, const std::string& bytes, bool eof);
+  void after_server_step(Connection& c);
+  void deliver(Connection& c, Envelope envelope);
+  bool store(Connection& c, const Envelope& envelope);
   void backup_done();
-  void server_timeout(std::uint64_t id);
+  void server_timeout(Connection& c);
   Instant fire_time(Instant deadline) const;  // when the (possibly faulty) timer goes off
-  void to_client(std::uint64_t id, const std::string& bytes, bool eof);
-  void client_line(std::uint64_t id, const std::string& line);
-  void client_act(std::uint64_t id);
-  void send_from_client(std::uint64_t id, const Batch& batch);
-  void send_to_client(std::uint64_t id, const std::string& bytes, bool eof);
-  void close_server_side(std::uint64_t id);
-  void finish_client(std::uint64_t id);
+  void to_client(Connection& c, const std::string& bytes, bool eof);
+  void client_line(Connection& c, std::string_view line);
+  void client_act(Connection& c);
+  void send_from_client(Connection& c, const Batch& batch);
+  void send_to_client(Connection& c, std::string bytes, bool eof);
+  void close_server_side(Connection& c);
+  void finish_client(Connection& c);
   Duration latency();
   void fail(std::string invariant, std::uint64_t client);
   void check_idle_rule();
   void check_end();
   void fold(std::uint64_t value);
-  void fold_byte(std::uint8_t byte);
+  void fold(const std::string& bytes);
 
   Params params_;
   TraceWriter* trace_;
@@ -105,13 +110,14 @@ class World {
   SessionConfig config_;
   Rng rng_;
   std::unique_ptr<EventQueue<Event>> queue_;
-  std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> live_;
-  std::deque<std::uint64_t> backlog_;
+  std::vector<std::unique_ptr<Connection>> slots_;  // the open connections; gaps are free
+  std::vector<std::uint32_t> free_slots_;
+  std::deque<Connection*> backlog_;
   PoolLedger<std::uint64_t> pool_;
   bool accept_pending_ = false;
   MailboxLedger ledger_;
   bool backup_moving_ = false;
-  std::deque<std::pair<std::uint64_t, Envelope>> waiting_;        // deliveries held by a backup
+  std::deque<std::pair<Connection*, Envelope>> waiting_;          // deliveries held by a backup
   std::vector<std::pair<std::uint64_t, std::string>> live_file_;  // number, record
   std::uint64_t files_checked_ = 0;
   std::map<std::uint64_t, std::string> unacknowledged_;  // stored, reply not yet read
@@ -119,6 +125,8 @@ class World {
   std::uint64_t last_backed_up_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t arrived_ = 0;
+  std::optional<std::uint64_t> transcribed_;
+  std::string timeout_line_;  // the model's 421 for a timeout, as the client reads it
   Summary summary_;
   std::optional<Violation> violation_;
   std::function<void(const Summary&, Instant)> progress_;

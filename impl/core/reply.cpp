@@ -46,18 +46,19 @@ std::vector<std::string> reply_lines(const std::string& output) {
   return lines;
 }
 
-std::optional<std::uint64_t> delivered_number(const std::string& line, std::string_view name) {
+std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name) {
   const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
   const std::size_t at = zero.rfind('0');
   const std::string before = zero.substr(0, at);
   const std::string after = zero.substr(at + 1, zero.size() - at - 3);  // less the CRLF
   if (!line.starts_with(before) || !line.ends_with(after)) return std::nullopt;
-  const std::string digits = line.substr(before.size(), line.size() - before.size() - after.size());
+  const std::string_view digits =
+      line.substr(before.size(), line.size() - before.size() - after.size());
   if (digits.empty() || digits.size() > 18 ||
-      digits.find_first_not_of("0123456789") != std::string::npos) {
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
-  return std::stoull(digits);
+  return std::stoull(std::string(digits));
 }
 
 }  // namespace postable

@@ -27,6 +27,6 @@ std::vector<std::string> reply_lines(const std::string& output);
 
 // The number in a `delivered` reply line, read through the model's template; nullopt when the
 // line is not one.
-std::optional<std::uint64_t> delivered_number(const std::string& line, std::string_view name);
+std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name);
 
 }  // namespace postable

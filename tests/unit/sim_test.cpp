@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "coverage_dot.hpp"
 #include "world.hpp"
@@ -52,13 +53,15 @@ BOOST_AUTO_TEST_CASE(a_sweep_of_seeds_holds_every_invariant) {
 }
 
 BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
-  const std::pair<Fault, const char*> faults[] = {
-      {Fault::delivery_ignores_backup, "while a backup was moving"},
-      {Fault::skip_number, "does not hold exactly messages"},
-      {Fault::early_timeout, "a timeout fired at"},
-      {Fault::greedy_acceptor, "accepted while no worker was idle"},
+  // Which bug, what the oracle says, and whether a client had a conversation to show (a
+  // file's content or a connection not yet greeted has none).
+  const std::tuple<Fault, const char*, bool> faults[] = {
+      {Fault::delivery_ignores_backup, "while a backup was moving", true},
+      {Fault::skip_number, "does not hold exactly messages", false},
+      {Fault::early_timeout, "a timeout fired at", true},
+      {Fault::greedy_acceptor, "accepted while no worker was idle", false},
   };
-  for (const auto& [fault, expected] : faults) {
+  for (const auto& [fault, expected, has_transcript] : faults) {
     Params params;
     params.seed = 7;
     params.clients = 300;
@@ -72,6 +75,13 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     const auto violation = run.run();
     BOOST_REQUIRE(violation.has_value());
     BOOST_TEST(violation->invariant.find(expected) != std::string::npos, violation->invariant);
+    BOOST_TEST(violation->transcript.empty());  // a run keeps no transcripts...
+    World replay(params);                       // ...its replay keeps the offending client's
+    replay.transcribe(violation->client);
+    const auto again = replay.run();
+    BOOST_REQUIRE(again.has_value());
+    BOOST_TEST(again->invariant == violation->invariant);
+    if (has_transcript) BOOST_TEST(again->transcript.starts_with("S: 220 "), again->transcript);
     params.fault = Fault::none;  // the same world without the bug is clean
     BOOST_TEST(!World(params).run().has_value());
   }

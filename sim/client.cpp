@@ -108,25 +108,26 @@ std::string Client::deviant() {
   return lines[rng_.below(std::size(lines))];
 }
 
+// Lines of every kind a body can hold, dot-stuffed as a client must, then the end marker.
 std::string Client::body() {
   std::string out;
   for (std::uint64_t i = rng_.between(0, 6); i > 0; --i) {
-    std::string line;
     switch (rng_.below(5)) {
       case 0:
-        line = ".";
+        out += "..";  // the line `.`, stuffed
         break;
       case 1:
-        line = ".dot";
+        out += "..dot";
         break;
       case 2:
-        line = "";
-        break;
+        break;  // an empty line
       default:
+        const std::size_t start = out.size();
         for (std::uint64_t c = rng_.between(1, 60); c > 0; --c)
-          line += char(rng_.between(0x20, 0x7e));
+          out += char(rng_.between(0x20, 0x7e));
+        if (out[start] == '.') out.insert(start, 1, '.');
     }
-    out += (line.starts_with('.') ? "." : "") + line + "\r\n";
+    out += "\r\n";
   }
   return out + ".\r\n";
 }

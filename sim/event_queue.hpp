@@ -33,6 +33,26 @@ class EventQueue {
     sift_up(Key{at.since_origin.count(), next_sequence_++ << slot_bits | slot});
   }
 
+  // Drops every pending event that `dead` says can no longer matter, and rebuilds the heap.
+  // The order of the rest is a total order of (time, sequence), so what is left is popped
+  // exactly as before.
+  template <typename Dead>
+  void purge(Dead dead) {
+    std::vector<Key> kept;
+    kept.reserve(keys_.size());
+    for (const Key& key : keys_) {
+      const auto slot = std::uint32_t(key.order & (slot_limit - 1));
+      if (dead(slots_[slot])) {
+        free_slots_.push_back(slot);
+      } else {
+        kept.push_back(key);
+      }
+    }
+    keys_.clear();
+    for (const Key& key : kept) sift_up(key);
+  }
+
+  std::size_t size() const { return keys_.size(); }
   bool empty() const { return keys_.empty(); }
   Instant now() const { return now_; }
   std::uint64_t scheduled() const { return next_sequence_; }

@@ -17,6 +17,34 @@ enum class World::Kind : std::uint8_t {
   backup_done
 };
 
+namespace {
+
+// The replies a client's mirror says must come, in order, kept as the bytes they are on the
+// wire (whole lines, each ending in CRLF): one buffer, no allocation per line.
+class ReplyQueue {
+ public:
+  void add(std::string_view lines) {
+    if (empty()) clear();
+    bytes_.append(lines);
+  }
+  bool empty() const { return next_ == bytes_.size(); }
+  std::string_view front() const {
+    const std::string_view rest = std::string_view(bytes_).substr(next_);
+    return rest.substr(0, rest.find("\r\n"));
+  }
+  void pop() { next_ += front().size() + 2; }
+  void clear() {
+    bytes_.clear();
+    next_ = 0;
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
 // `client` names the connection; `slot` finds it without a lookup, and an event whose
 // connection has gone (a timer left behind) finds another id there, or nothing.
 struct World::Event {
@@ -40,8 +68,8 @@ struct World::Connection {
   bool timer_pending = false;  // a timeout event is scheduled; it re-arms if the deadline moved
   std::string inbox;           // bytes that came while the server was storing
   bool inbox_eof = false;
-  std::string received;              // client side: the start of a reply line
-  std::deque<std::string> expected;  // replies the client's mirror says must come
+  std::string received;  // client side: the start of a reply line
+  ReplyQueue expected;   // replies the client's mirror says must come
   Instant batch_sent{};
   bool server_closed = false, client_closed = false;
   std::uint64_t worker = 0;
@@ -110,6 +138,9 @@ World::World(const Params& params, TraceWriter* trace)
   }
   if (trace_) trace_->name_track(params.workers, "backup thread");
   summary_.row_counts.assign(model::row_count, 0);
+  latency_min_ = Duration(std::int64_t(params.latency_min_ms * 1e6));
+  latency_spread_ =
+      std::uint64_t(std::int64_t(params.latency_max_ms * 1e6) - latency_min_.count()) + 1;
   timeout_line_ = render_reply(model::Reply::timeout, {config_.name, {}, 0});
   timeout_line_.resize(timeout_line_.size() - 2);  // less the CRLF
 }
@@ -154,12 +185,18 @@ World::Connection* World::find(const Event& event) {
 void World::forget(Connection& c) {
   free_slots_.push_back(c.slot);
   slots_[c.slot].reset();
+  // The connection's timer stays in the queue until its deadline; when such leftovers are
+  // most of the queue, they go, so that the heap stays as shallow as the live work.
+  if (c.timer_pending && ++stale_timers_ > 64 && 2 * stale_timers_ > queue_->size()) {
+    queue_->purge([this](const Event& event) {
+      return event.kind == Kind::timeout && find(event) == nullptr;
+    });
+    stale_timers_ = 0;
+  }
 }
 
 Duration World::latency() {
-  const auto low = std::int64_t(params_.latency_min_ms * 1e6);
-  const auto high = std::int64_t(params_.latency_max_ms * 1e6);
-  return Duration(low + std::int64_t(rng_.below(std::uint64_t(high - low) + 1)));
+  return latency_min_ + Duration(rng_.below(latency_spread_));
 }
 
 std::optional<Violation> World::run() {
@@ -221,9 +258,7 @@ void World::arrive(const Event& event) {
     const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
     connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
     connection->client->transcribing = transcribed_ == id;
-    for (const std::string& line : reply_lines(connection->client->mirror().take_output())) {
-      connection->expected.push_back(line);  // the greeting
-    }
+    connection->expected.add(connection->client->mirror().take_output());  // the greeting
     connection->batch_sent = now;
     c = connection.get();
     slots_[c->slot] = std::move(connection);
@@ -453,9 +488,11 @@ void World::client_line(Connection& c, std::string_view line) {
   summary_.latency.add(std::uint64_t((queue_->now() - c.batch_sent).count() / 1000));
   if (!c.expected.empty()) {
     if (c.expected.front() != line) {
-      return fail("expected `" + c.expected.front() + "`, got `" + std::string(line) + "`", id);
+      return fail(
+          "expected `" + std::string(c.expected.front()) + "`, got `" + std::string(line) + "`",
+          id);
     }
-    c.expected.pop_front();
+    c.expected.pop();
     return;
   }
   if (mirror.awaiting_delivery()) {
@@ -470,8 +507,8 @@ void World::client_line(Connection& c, std::string_view line) {
     }
     unacknowledged_.erase(stored);
     mirror.on_delivered(*number, Instant{});
-    const auto lines = reply_lines(mirror.take_output());
-    c.expected.insert(c.expected.end(), lines.begin() + 1, lines.end());
+    const std::string output = mirror.take_output();  // the number's line, then what follows
+    c.expected.add(std::string_view(output).substr(output.find("\r\n") + 2));
     return;
   }
   if (mirror.wants_input() && line == timeout_line_) {
@@ -495,8 +532,7 @@ void World::send_from_client(Connection& c, const Batch& batch) {
   if (c.client->transcribing) {
     c.client->transcript.append("C: ").append(batch.bytes, 0, 200).append("\n");
   }
-  for (const std::string& line : reply_lines(c.client->mirror().take_output()))
-    c.expected.push_back(line);
+  c.expected.add(c.client->mirror().take_output());
   std::size_t done = 0;
   while (done < batch.bytes.size()) {
     std::size_t piece = batch.bytes.size() - done;

@@ -126,7 +126,10 @@ class World {
   std::uint64_t skipped_ = 0;
   std::uint64_t arrived_ = 0;
   std::optional<std::uint64_t> transcribed_;
-  std::string timeout_line_;  // the model's 421 for a timeout, as the client reads it
+  std::string timeout_line_;
+  std::uint64_t stale_timers_ = 0;    // timers of closed connections still in the queue
+  Duration latency_min_{};            // one way through the virtual network: min + [0, spread)
+  std::uint64_t latency_spread_ = 1;  // the model's 421 for a timeout, as the client reads it
   Summary summary_;
   std::optional<Violation> violation_;
   std::function<void(const Summary&, Instant)> progress_;

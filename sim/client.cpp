@@ -45,12 +45,14 @@ Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
               }),
       messages_left_(int(rng_.between(1, 3))) {}
 
-std::optional<Batch> Client::next(Instant now) {
-  if (!mirror_.wants_input()) return std::nullopt;  // closed, or waiting for a stored message
+const Batch* Client::next(Instant now) {
+  if (!mirror_.wants_input()) return nullptr;  // closed, or waiting for a stored message
   if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
-    return std::nullopt;  // says HELO, then nothing: the server must time it out
+    return nullptr;  // says HELO, then nothing: the server must time it out
   }
-  Batch batch;
+  Batch& batch = batch_;
+  batch.bytes.clear();
+  batch.then_close = false;
   batch.bytewise = behaviour_ == Behaviour::bytewise;
   sending_at_ = now;
   if (behaviour_ == Behaviour::dropper && mirror_.mode() == Mode::data) {
@@ -58,34 +60,43 @@ std::optional<Batch> Client::next(Instant now) {
     batch.then_close = true;
     mirror_.feed(batch.bytes, Instant{});
     mirror_.on_eof(Instant{});
-    return batch;
+    return &batch;
   }
   do {  // a pipelining client sends everything up to the end of a message at once
-    const std::string piece = mirror_.mode() == Mode::data ? body() : command();
-    mirror_.feed(piece, Instant{});
-    batch.bytes += piece;
+    const std::size_t start = batch.bytes.size();
+    if (mirror_.mode() == Mode::data)
+      body(batch.bytes);
+    else
+      command(batch.bytes);
+    mirror_.feed(std::string_view(batch.bytes).substr(start), Instant{});
   } while (behaviour_ == Behaviour::pipelined && mirror_.wants_input() &&
            batch.bytes.size() < 64 * 1024);
-  return batch;
+  return &batch;
 }
 
-std::string Client::command() {
-  if (behaviour_ == Behaviour::erroneous && rng_.chance(0.4)) return deviant();
+void Client::command(std::string& out) {
+  if (behaviour_ == Behaviour::erroneous && rng_.chance(0.4)) return deviant(out);
   switch (mirror_.state()) {
     case model::State::READY:
-      return "HELO client" + std::to_string(id_ % 100) + "\r\n";
+      out.append("HELO client").append(std::to_string(id_ % 100)).append("\r\n");
+      return;
     case model::State::HELLO:
-      if (messages_left_ == 0) return "QUIT\r\n";
+      if (messages_left_ == 0) {
+        out.append("QUIT\r\n");
+        return;
+      }
       --messages_left_;
-      return "MAIL FROM: <c" + std::to_string(id_) + "@sim>\r\n";
+      out.append("MAIL FROM: <c").append(std::to_string(id_)).append("@sim>\r\n");
+      return;
     case model::State::MAIL:
-      return "RCPT TO: <r" + std::to_string(rng_.below(10)) + "@sim>\r\n";
+      out.append("RCPT TO: <r").append(1, char('0' + rng_.below(10))).append("@sim>\r\n");
+      return;
     default:
-      return rng_.chance(0.3) ? "RCPT TO: <more@sim>\r\n" : "DATA\r\n";
+      out.append(rng_.chance(0.3) ? "RCPT TO: <more@sim>\r\n" : "DATA\r\n");
   }
 }
 
-std::string Client::deviant() {
+void Client::deviant(std::string& out) {
   static const char* const lines[] = {"HELO\r\n",
                                       "HELO two hosts\r\n",
                                       "EHLO again\r\n",
@@ -104,13 +115,15 @@ std::string Client::deviant() {
                                       "MAIL FROM: x@y\r\n",
                                       "RCPT TO: x@y\r\n",
                                       "HELO again\r\n"};
-  if (rng_.chance(0.02)) return "NOOP " + std::string(1200, 'x') + "\r\n";
-  return lines[rng_.below(std::size(lines))];
+  if (rng_.chance(0.02)) {
+    out.append("NOOP ").append(1200, 'x').append("\r\n");
+    return;
+  }
+  out.append(lines[rng_.below(std::size(lines))]);
 }
 
 // Lines of every kind a body can hold, dot-stuffed as a client must, then the end marker.
-std::string Client::body() {
-  std::string out;
+void Client::body(std::string& out) {
   for (std::uint64_t i = rng_.between(0, 6); i > 0; --i) {
     switch (rng_.below(5)) {
       case 0:
@@ -129,7 +142,7 @@ std::string Client::body() {
     }
     out += "\r\n";
   }
-  return out + ".\r\n";
+  out += ".\r\n";
 }
 
 }  // namespace postable::sim

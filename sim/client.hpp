@@ -27,9 +27,10 @@ class Client {
   Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed, const SessionConfig& config,
          Instant now);
 
-  // What the client does once every reply it waits for has come: nullopt means it waits
-  // (for a timeout) or is done. The batch is already fed to the mirror.
-  std::optional<Batch> next(Instant now);
+  // What the client does once every reply it waits for has come: null means it waits (for a
+  // timeout) or is done. The batch is already fed to the mirror; it stays valid until the
+  // next call.
+  const Batch* next(Instant now);
 
   Session& mirror() { return mirror_; }
   Behaviour behaviour() const { return behaviour_; }
@@ -42,9 +43,10 @@ class Client {
   Instant last_forward{};
 
  private:
-  std::string command();
-  std::string deviant();
-  std::string body();
+  // Each appends what it makes to `out`.
+  void command(std::string& out);
+  void deviant(std::string& out);
+  void body(std::string& out);
 
   std::uint64_t id_;
   Behaviour behaviour_;
@@ -52,6 +54,7 @@ class Client {
   Instant sending_at_{};
   Session mirror_;  // fed at a fixed instant: it predicts content; time is checked apart
   int messages_left_;
+  Batch batch_;  // reused: its buffer stays allocated
 };
 
 }  // namespace postable::sim

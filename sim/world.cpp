@@ -43,19 +43,62 @@ class ReplyQueue {
   std::size_t next_ = 0;
 };
 
+// One direction of a connection through the virtual network: the packets in flight, in the
+// order they arrive. Only the first is on the agenda; its arrival puts the next one there, so
+// the agenda holds one entry per busy link however many packets a client sends at once.
+// The bytes in flight sit in one buffer, reused once all have arrived.
+class Link {
+ public:
+  struct Arrival {
+    std::string_view bytes;  // valid until the next send on this link
+    bool eof;
+  };
+
+  bool idle() const { return head_ == packets_.size(); }
+  Instant next_arrival() const { return packets_[head_].at; }
+
+  // Returns when the bytes arrive: after `latency`, and never before those sent ahead.
+  Instant send(Instant now, Duration latency, std::string_view bytes, bool eof) {
+    if (idle()) {
+      packets_.clear();
+      bytes_.clear();
+      head_ = 0;
+      arrived_bytes_ = 0;
+    }
+    last_ = std::max(now + latency, last_);
+    bytes_.append(bytes);
+    packets_.push_back({last_, bytes.size(), eof});
+    return last_;
+  }
+
+  Arrival arrive() {
+    const Packet& packet = packets_[head_++];
+    const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
+    arrived_bytes_ += packet.size;
+    return {bytes, packet.eof};
+  }
+
+ private:
+  struct Packet {
+    Instant at;
+    std::size_t size;
+    bool eof;
+  };
+  std::string bytes_;
+  std::vector<Packet> packets_;  // those before `head_` have arrived
+  std::size_t head_ = 0, arrived_bytes_ = 0;
+  Instant last_{};
+};
+
 }  // namespace
 
 // `client` names the connection; `slot` finds it without a lookup, and an event whose
 // connection has gone (a timer left behind) finds another id there, or nothing.
 struct World::Event {
-  explicit Event(Kind k, std::uint64_t c = 0, std::uint32_t s = 0, std::string b = {},
-                 bool e = false)
-      : kind(k), eof(e), slot(s), client(c), bytes(std::move(b)) {}
+  explicit Event(Kind k, std::uint64_t c = 0, std::uint32_t s = 0) : kind(k), slot(s), client(c) {}
   Kind kind;
-  bool eof;
   std::uint32_t slot;
   std::uint64_t client;
-  std::string bytes;
 };
 
 struct World::Connection {
@@ -63,7 +106,7 @@ struct World::Connection {
   std::uint32_t slot = 0;
   std::unique_ptr<Client> client;
   std::optional<Session> server;  // once accepted
-  Instant to_server_last{}, to_client_last{};
+  Link to_server, to_client;
   Instant last_restart{};      // the oracle's own record of the server's clock
   bool timer_pending = false;  // a timeout event is scheduled; it re-arms if the deadline moved
   std::string inbox;           // bytes that came while the server was storing
@@ -154,7 +197,7 @@ void World::fold(std::uint64_t value) {
   summary_.digest = mix(summary_.digest ^ value);
 }
 
-void World::fold(const std::string& bytes) {
+void World::fold(std::string_view bytes) {
   std::uint64_t digest = summary_.digest ^ bytes.size();
   std::size_t at = 0;
   for (; at + 8 <= bytes.size(); at += 8) {
@@ -208,7 +251,6 @@ std::optional<Violation> World::run() {
     ++summary_.events;
     fold(std::uint64_t(queue_->now().since_origin.count()));
     fold(std::uint64_t(event.kind) << 56 ^ event.client);
-    fold(event.bytes);
     handle(event);
     check_idle_rule();
     if (progress_ && (summary_.events & ((1 << 18) - 1)) == 0) progress_(summary_, queue_->now());
@@ -235,9 +277,22 @@ void World::handle(const Event& event) {
   }
   Connection* c = find(event);
   if (c == nullptr) return;  // a timer of a connection that has ended
-  if (event.kind == Kind::to_server) return to_server(*c, event.bytes, event.eof);
-  if (event.kind == Kind::to_client) return to_client(*c, event.bytes, event.eof);
-  server_timeout(*c);
+  if (event.kind == Kind::timeout) return server_timeout(*c);
+  const bool to_server = event.kind == Kind::to_server;
+  Link& link = to_server ? c->to_server : c->to_client;
+  const Link::Arrival arrival = link.arrive();
+  if (!link.idle()) queue_->schedule(link.next_arrival(), event);
+  fold(arrival.bytes);
+  if (to_server) return deliver_to_server(*c, arrival.bytes, arrival.eof);
+  deliver_to_client(*c, arrival.bytes, arrival.eof);
+}
+
+// Puts a packet on its way; it arrives after a drawn latency, never before the one ahead.
+void World::send(Connection& c, Kind kind, std::string_view bytes, bool eof) {
+  Link& link = kind == Kind::to_server ? c.to_server : c.to_client;
+  const bool was_idle = link.idle();
+  const Instant at = link.send(queue_->now(), latency(), bytes, eof);
+  if (was_idle) queue_->schedule(at, Event{kind, c.id, c.slot});
 }
 
 // A client tries to connect: into the backlog, or refused when it is full (then it retries).
@@ -258,7 +313,8 @@ void World::arrive(const Event& event) {
     const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
     connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
     connection->client->transcribing = transcribed_ == id;
-    connection->expected.add(connection->client->mirror().take_output());  // the greeting
+    connection->expected.add(connection->client->mirror().output());  // the greeting
+    connection->client->mirror().clear_output();
     connection->batch_sent = now;
     c = connection.get();
     slots_[c->slot] = std::move(connection);
@@ -309,7 +365,7 @@ void World::accept() {
 }
 
 // Bytes reach the server. A worker does not read while it stores a message: they wait.
-void World::to_server(Connection& c, const std::string& bytes, bool eof) {
+void World::deliver_to_server(Connection& c, std::string_view bytes, bool eof) {
   if (c.server_closed) return;
   Session& server = *c.server;
   if (server.awaiting_delivery() || !c.inbox.empty()) {
@@ -329,8 +385,8 @@ void World::to_server(Connection& c, const std::string& bytes, bool eof) {
 
 void World::after_server_step(Connection& c) {
   Session& server = *c.server;
-  std::string output = server.take_output();
-  if (!output.empty()) send_to_client(c, std::move(output), false);
+  if (!server.output().empty()) send(c, Kind::to_client, server.output(), false);
+  server.clear_output();
   if (server.awaiting_delivery()) return deliver(c, *server.take_delivery());
   if (server.closed()) return close_server_side(c);
   if (!c.timer_pending) {  // one timer per connection: it re-arms itself when it fires early
@@ -343,7 +399,7 @@ void World::after_server_step(Connection& c) {
     const bool eof = c.inbox_eof;
     c.inbox.clear();
     c.inbox_eof = false;
-    to_server(c, held, eof);
+    deliver_to_server(c, held, eof);
   }
 }
 
@@ -443,20 +499,14 @@ void World::close_server_side(Connection& c) {
         std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(c.id),
         c.accepted_at, queue_->now());
   }
-  send_to_client(c, "", true);
+  send(c, Kind::to_client, {}, true);
   maybe_accept();
   if (c.client_closed) forget(c);
 }
 
-void World::send_to_client(Connection& c, std::string bytes, bool eof) {
-  const Instant at = std::max(queue_->now() + latency(), c.to_client_last);
-  c.to_client_last = at;
-  queue_->schedule(at, Event{Kind::to_client, c.id, c.slot, std::move(bytes), eof});
-}
-
 // Reply lines are read straight from the packet; only a line cut by the packet's end waits
 // in `received` for the rest.
-void World::to_client(Connection& c, const std::string& bytes, bool eof) {
+void World::deliver_to_client(Connection& c, std::string_view bytes, bool eof) {
   if (c.client_closed) return;
   std::string_view rest = bytes;
   if (!c.received.empty()) {
@@ -507,8 +557,9 @@ void World::client_line(Connection& c, std::string_view line) {
     }
     unacknowledged_.erase(stored);
     mirror.on_delivered(*number, Instant{});
-    const std::string output = mirror.take_output();  // the number's line, then what follows
+    const std::string& output = mirror.output();  // the number's line, then what follows
     c.expected.add(std::string_view(output).substr(output.find("\r\n") + 2));
+    mirror.clear_output();
     return;
   }
   if (mirror.wants_input() && line == timeout_line_) {
@@ -516,7 +567,7 @@ void World::client_line(Connection& c, std::string_view line) {
       return fail("the client was timed out before its deadline", id);
     }
     mirror.on_timeout(*mirror.deadline());
-    mirror.take_output();
+    mirror.clear_output();
     return;
   }
   fail("a reply nobody asked for: `" + std::string(line) + "`", id);
@@ -524,7 +575,7 @@ void World::client_line(Connection& c, std::string_view line) {
 
 void World::client_act(Connection& c) {
   if (!c.expected.empty() || c.client_closed) return;
-  if (std::optional<Batch> batch = c.client->next(queue_->now())) send_from_client(c, *batch);
+  if (const Batch* batch = c.client->next(queue_->now())) send_from_client(c, *batch);
 }
 
 void World::send_from_client(Connection& c, const Batch& batch) {
@@ -532,7 +583,8 @@ void World::send_from_client(Connection& c, const Batch& batch) {
   if (c.client->transcribing) {
     c.client->transcript.append("C: ").append(batch.bytes, 0, 200).append("\n");
   }
-  c.expected.add(c.client->mirror().take_output());
+  c.expected.add(c.client->mirror().output());
+  c.client->mirror().clear_output();
   std::size_t done = 0;
   while (done < batch.bytes.size()) {
     std::size_t piece = batch.bytes.size() - done;
@@ -540,14 +592,11 @@ void World::send_from_client(Connection& c, const Batch& batch) {
       piece = 1;
     else if (rng_.chance(params_.fragment_chance))
       piece = std::size_t(rng_.between(1, piece));
-    const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
-    c.to_server_last = at;
-    queue_->schedule(at, Event{Kind::to_server, c.id, c.slot, batch.bytes.substr(done, piece)});
+    send(c, Kind::to_server, std::string_view(batch.bytes).substr(done, piece), false);
     done += piece;
   }
   if (batch.then_close) {
-    const Instant at = std::max(queue_->now() + latency(), c.to_server_last);
-    queue_->schedule(at, Event{Kind::to_server, c.id, c.slot, {}, true});
+    send(c, Kind::to_server, {}, true);
     c.client_closed = true;
     c.expected.clear();
   }

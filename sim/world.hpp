@@ -82,18 +82,18 @@ class World {
   void arrive(const Event& event);
   void accept();
   void maybe_accept();
-  void to_server(Connection& c, const std::string& bytes, bool eof);
+  void send(Connection& c, Kind kind, std::string_view bytes, bool eof);
+  void deliver_to_server(Connection& c, std::string_view bytes, bool eof);
   void after_server_step(Connection& c);
   void deliver(Connection& c, Envelope envelope);
   bool store(Connection& c, const Envelope& envelope);
   void backup_done();
   void server_timeout(Connection& c);
   Instant fire_time(Instant deadline) const;  // when the (possibly faulty) timer goes off
-  void to_client(Connection& c, const std::string& bytes, bool eof);
+  void deliver_to_client(Connection& c, std::string_view bytes, bool eof);
   void client_line(Connection& c, std::string_view line);
   void client_act(Connection& c);
   void send_from_client(Connection& c, const Batch& batch);
-  void send_to_client(Connection& c, std::string bytes, bool eof);
   void close_server_side(Connection& c);
   void finish_client(Connection& c);
   Duration latency();
@@ -101,7 +101,7 @@ class World {
   void check_idle_rule();
   void check_end();
   void fold(std::uint64_t value);
-  void fold(const std::string& bytes);
+  void fold(std::string_view bytes);
 
   Params params_;
   TraceWriter* trace_;

@@ -53,6 +53,7 @@ class Session {
 
   std::string take_output();
   const std::string& output() const { return output_; }
+  void clear_output() { output_.clear(); }  // after output() was read; keeps the buffer
   std::optional<Envelope> take_delivery();
 
   std::optional<Instant> deadline() const;

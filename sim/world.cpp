@@ -193,8 +193,8 @@ World::~World() = default;
 // A word at a time: multiply by an odd constant and fold the high half down, so every
 // input bit reaches every digest bit within a few words. Kept in a local so that the bytes
 // folded in cannot alias it.
-void World::fold(std::uint64_t value) {
-  summary_.digest = mix(summary_.digest ^ value);
+void World::fold(std::uint64_t first, std::uint64_t second) {
+  summary_.digest = mix(mix(summary_.digest ^ first) ^ second);
 }
 
 void World::fold(std::string_view bytes) {
@@ -249,8 +249,8 @@ std::optional<Violation> World::run() {
   while (!queue_->empty() && !violation_) {
     const Event event = queue_->pop();
     ++summary_.events;
-    fold(std::uint64_t(queue_->now().since_origin.count()));
-    fold(std::uint64_t(event.kind) << 56 ^ event.client);
+    fold(std::uint64_t(queue_->now().since_origin.count()),
+         std::uint64_t(event.kind) << 56 ^ event.client);
     handle(event);
     check_idle_rule();
     if (progress_ && (summary_.events & ((1 << 18) - 1)) == 0) progress_(summary_, queue_->now());
@@ -420,7 +420,7 @@ bool World::store(Connection& c, const Envelope& envelope) {
   std::uint64_t number = ledger_.next_number() + skipped_;
   if (params_.fault == Fault::skip_number && number == 4 && skipped_ == 0) number += ++skipped_;
   std::string record = format_record(envelope, number, config_.name);
-  live_file_.emplace_back(number, record);
+  live_file_.push_back(number);
   if (!unacknowledged_.emplace(number, std::move(record)).second) {
     fail("message number " + std::to_string(number) + " was stored twice", c.id);
     return false;
@@ -446,7 +446,7 @@ bool World::store(Connection& c, const Envelope& envelope) {
 void World::backup_done() {
   std::uint64_t expected = moving_range_.first;
   bool exact = live_file_.size() == moving_range_.last - moving_range_.first + 1;
-  for (const auto& [number, record] : live_file_) exact = exact && number == expected++;
+  for (const std::uint64_t number : live_file_) exact = exact && number == expected++;
   if (!exact) {
     return fail(moving_range_.file_name() + " does not hold exactly messages " +
                     std::to_string(moving_range_.first) + ".." + std::to_string(moving_range_.last),
@@ -630,7 +630,7 @@ void World::check_end() {
     return fail("the run stalled: a worker, a delivery or the backup never finished", 0);
   }
   std::uint64_t expected = last_backed_up_ + 1;
-  for (const auto& [number, record] : live_file_) {
+  for (const std::uint64_t number : live_file_) {
     if (number != expected++)
       return fail(
           "mailbox does not hold messages " + std::to_string(last_backed_up_ + 1) + ".. in order",

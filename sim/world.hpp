@@ -100,7 +100,7 @@ class World {
   void fail(std::string invariant, std::uint64_t client);
   void check_idle_rule();
   void check_end();
-  void fold(std::uint64_t value);
+  void fold(std::uint64_t first, std::uint64_t second);
   void fold(std::string_view bytes);
 
   Params params_;
@@ -118,7 +118,9 @@ class World {
   MailboxLedger ledger_;
   bool backup_moving_ = false;
   std::deque<std::pair<Connection*, Envelope>> waiting_;          // deliveries held by a backup
-  std::vector<std::pair<std::uint64_t, std::string>> live_file_;  // number, record
+  // The live file by its numbers (the order checks need no more); each record waits in
+  // `unacknowledged_` until its client has read its number and compared the bytes.
+  std::vector<std::uint64_t> live_file_;
   std::uint64_t files_checked_ = 0;
   std::map<std::uint64_t, std::string> unacknowledged_;  // stored, reply not yet read
   BackupRange moving_range_;

@@ -18,7 +18,6 @@ void release(std::string& text) {
 Framer::Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max)
     : line_bytes_max_(line_bytes_max), message_bytes_max_(message_bytes_max) {
   POSTABLE_ASSERT(line_bytes_max_ >= 2);
-  line_.reserve(line_bytes_max_);
 }
 
 Framer::Event Framer::next(std::string_view& input) {

@@ -136,8 +136,12 @@ void Client::body(std::string& out) {
         break;  // an empty line
       default:
         const std::size_t start = out.size();
-        for (std::uint64_t c = rng_.between(1, 60); c > 0; --c)
-          out += char(rng_.between(0x20, 0x7e));
+        std::uint64_t draw = 0;  // printable characters, eight to a draw
+        const std::uint64_t length = rng_.between(1, 60);
+        for (std::uint64_t at = 0; at < length; ++at) {
+          if (at % 8 == 0) draw = rng_.next();
+          out += char(0x20 + ((draw >> (8 * (at % 8))) & 0xff) % 95);
+        }
         if (out[start] == '.') out.insert(start, 1, '.');
     }
     out += "\r\n";

@@ -169,6 +169,7 @@ std::uint64_t LatencyHistogram::percentile(double fraction) const {
 World::World(const Params& params, TraceWriter* trace)
     : params_(params),
       trace_(trace),
+      delivered_(config_.name),
       rng_(params.seed),
       queue_(std::make_unique<EventQueue<Event>>()),
       pool_(params.workers),
@@ -259,6 +260,9 @@ std::optional<Violation> World::run() {
   }
   if (!violation_) check_end();
   summary_.virtual_end = queue_->now();
+  for (std::size_t code = 0; code < reply_counts_.size(); ++code) {
+    if (reply_counts_[code] > 0) summary_.replies[int(code)] = reply_counts_[code];
+  }
   return violation_;
 }
 
@@ -534,7 +538,7 @@ void World::client_line(Connection& c, std::string_view line) {
   Client& client = *c.client;
   Session& mirror = client.mirror();
   if (client.transcribing) client.transcript.append("S: ").append(line).append("\n");
-  ++summary_.replies[reply_code(line)];
+  ++reply_counts_[std::size_t(reply_code(line))];
   summary_.latency.add(std::uint64_t((queue_->now() - c.batch_sent).count() / 1000));
   if (!c.expected.empty()) {
     if (c.expected.front() != line) {
@@ -547,7 +551,7 @@ void World::client_line(Connection& c, std::string_view line) {
   }
   if (mirror.awaiting_delivery()) {
     const Envelope envelope = *mirror.take_delivery();
-    const auto number = delivered_number(line, config_.name);
+    const auto number = delivered_.number(line);
     if (!number) return fail("expected a message number, got `" + std::string(line) + "`", id);
     auto stored = unacknowledged_.find(*number);
     if (stored == unacknowledged_.end() ||

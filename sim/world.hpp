@@ -20,6 +20,7 @@
 #include "mailbox_ledger.hpp"
 #include "params.hpp"
 #include "pool_ledger.hpp"
+#include "reply.hpp"
 #include "trace.hpp"
 
 namespace postable::sim {
@@ -108,6 +109,7 @@ class World {
   std::vector<std::uint64_t> free_workers_;  // which virtual worker takes the next connection
   Instant backup_started_{};
   SessionConfig config_;
+  DeliveredReply delivered_;  // reads the number a client is given
   Rng rng_;
   std::unique_ptr<EventQueue<Event>> queue_;
   std::vector<std::unique_ptr<Connection>> slots_;  // the open connections; gaps are free
@@ -117,7 +119,7 @@ class World {
   bool accept_pending_ = false;
   MailboxLedger ledger_;
   bool backup_moving_ = false;
-  std::deque<std::pair<Connection*, Envelope>> waiting_;          // deliveries held by a backup
+  std::deque<std::pair<Connection*, Envelope>> waiting_;  // deliveries held by a backup
   // The live file by its numbers (the order checks need no more); each record waits in
   // `unacknowledged_` until its client has read its number and compared the bytes.
   std::vector<std::uint64_t> live_file_;
@@ -129,6 +131,7 @@ class World {
   std::uint64_t arrived_ = 0;
   std::optional<std::uint64_t> transcribed_;
   std::string timeout_line_;
+  std::array<std::uint64_t, 1000> reply_counts_{};  // by code: Summary::replies at the end
   std::uint64_t stale_timers_ = 0;    // timers of closed connections still in the queue
   Duration latency_min_{};            // one way through the virtual network: min + [0, spread)
   std::uint64_t latency_spread_ = 1;  // the model's 421 for a timeout, as the client reads it

@@ -46,19 +46,31 @@ std::vector<std::string> reply_lines(const std::string& output) {
   return lines;
 }
 
-std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name) {
+DeliveredReply::DeliveredReply(std::string_view name) {
   const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
   const std::size_t at = zero.rfind('0');
-  const std::string before = zero.substr(0, at);
-  const std::string after = zero.substr(at + 1, zero.size() - at - 3);  // less the CRLF
-  if (!line.starts_with(before) || !line.ends_with(after)) return std::nullopt;
-  const std::string_view digits =
-      line.substr(before.size(), line.size() - before.size() - after.size());
-  if (digits.empty() || digits.size() > 18 ||
-      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+  before_ = zero.substr(0, at);
+  after_ = zero.substr(at + 1, zero.size() - at - 3);  // less the CRLF
+}
+
+std::optional<std::uint64_t> DeliveredReply::number(std::string_view line) const {
+  if (!line.starts_with(before_) || !line.ends_with(after_) ||
+      line.size() < before_.size() + after_.size()) {
     return std::nullopt;
   }
-  return std::stoull(std::string(digits));
+  const std::string_view digits =
+      line.substr(before_.size(), line.size() - before_.size() - after_.size());
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char digit : digits) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    value = value * 10 + std::uint64_t(digit - '0');
+  }
+  return value;
+}
+
+std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name) {
+  return DeliveredReply(name).number(line);
 }
 
 }  // namespace postable

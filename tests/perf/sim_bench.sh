@@ -4,7 +4,7 @@
 #   tests/perf/sim_bench.sh [BUILD_DIR] [ROUNDS] [CLIENTS]
 set -euo pipefail
 build=${1:-build}
-rounds=${2:-3}
+rounds=${2:-5}
 clients=${3:-1000000}
 # A world the workers can keep up with: arrivals below capacity, so events go to sessions
 # rather than to refused connections retrying.

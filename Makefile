@@ -52,7 +52,7 @@ sim: build
 # Benchmarks: medians of several rounds, never timed unit tests.
 bench: build
 	tests/perf/multiclient_bench.sh build 5 10
-	tests/perf/sim_bench.sh build 3 1000000
+	tests/perf/sim_bench.sh build 5 1000000
 
 clean:
 	rm -rf build build-asan build-tsan

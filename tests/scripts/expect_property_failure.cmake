@@ -1,0 +1,21 @@
+# Runs a property test built with a planted bug and demands that the property catch it:
+# the run fails, with a RapidCheck counterexample whose report matches EXPECT, and not by a
+# crash (a signal) or any other failure.
+#   cmake -DBINARY=... -DEXPECT=<regex> -P expect_property_failure.cmake
+execute_process(COMMAND ${BINARY} --log_level=error
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(result EQUAL 0)
+  message(FATAL_ERROR "the property held: the planted bug went unnoticed")
+endif()
+if(NOT result MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "the run crashed (${result}) instead of failing the property:\n${all}")
+endif()
+if(NOT all MATCHES "Falsifiable")
+  message(FATAL_ERROR "the run failed without a RapidCheck counterexample:\n${all}")
+endif()
+if(NOT all MATCHES "${EXPECT}")
+  message(FATAL_ERROR "the property failed, but not with `${EXPECT}`:\n${all}")
+endif()
+string(REGEX MATCH "Falsifiable[^\n]*" verdict "${all}")
+message(STATUS "caught as expected: ${verdict}")

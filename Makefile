@@ -41,7 +41,7 @@ asan: deps
 
 tsan: deps
 	cmake --preset tsan >/dev/null
-	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test
+	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test monitor_stress_test
 	ctest --preset tsan -j 1 -L integration
 
 # A default simulator scenario: make sim SEED=42

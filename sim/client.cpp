@@ -46,6 +46,7 @@ Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
       messages_left_(int(rng_.between(1, 3))) {}
 
 const Batch* Client::next(Instant now) {
+  confirmed_forward = last_forward;            // every reply so far has come
   if (!mirror_.wants_input()) return nullptr;  // closed, or waiting for a stored message
   if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
     return nullptr;  // says HELO, then nothing: the server must time it out

@@ -41,6 +41,8 @@ class Client {
   // When the client sent what last moved the session forward: the server's clock cannot have
   // started before, so a timeout earlier than this plus the timeout is early.
   Instant last_forward{};
+  // The same as of the batch before the last: every step up to it the server has had.
+  Instant confirmed_forward{};
 
  private:
   // Each appends what it makes to `out`.

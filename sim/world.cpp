@@ -115,6 +115,7 @@ struct World::Connection {
   ReplyQueue expected;   // replies the client's mirror says must come
   Instant batch_sent{};
   bool server_closed = false, client_closed = false;
+  bool timed_out = false;  // by the server, while the client's mirror waited for a message's end
   std::uint64_t worker = 0;
   Instant accepted_at{};
 };
@@ -525,7 +526,7 @@ void World::deliver_to_client(Connection& c, std::string_view bytes, bool eof) {
   if (violation_) return;
   c.received.assign(rest);  // may overlap: assign copes with its own contents
   if (eof) {
-    if (!c.expected.empty() || !c.client->mirror().closed()) {
+    if (!c.expected.empty() || !(c.client->mirror().closed() || c.timed_out)) {
       return fail("the server closed the connection while replies were still due", c.id);
     }
     return finish_client(c);
@@ -541,6 +542,9 @@ void World::client_line(Connection& c, std::string_view line) {
   if (client.transcribing) client.transcript.append("S: ").append(line).append("\n");
   ++reply_counts_[std::size_t(reply_code(line))];
   summary_.latency.add(std::uint64_t((queue_->now() - c.batch_sent).count() / 1000));
+  if (line == timeout_line_ && (c.expected.empty() || c.expected.front() != line)) {
+    return client_timed_out(c);
+  }
   if (!c.expected.empty()) {
     if (c.expected.front() != line) {
       return fail(
@@ -567,15 +571,28 @@ void World::client_line(Connection& c, std::string_view line) {
     mirror.clear_output();
     return;
   }
-  if (mirror.wants_input() && line == timeout_line_) {
-    if (queue_->now() < client.last_forward + config_.timeout) {
-      return fail("the client was timed out before its deadline", id);
-    }
+  fail("a reply nobody asked for: `" + std::string(line) + "`", id);
+}
+
+// The server gave up on the client: fair unless early. When every reply the client waited
+// for has come, the server had all its bytes, so its clock started no earlier than the last
+// forward step the client sent. Otherwise bytes may still have been on their way (a slow
+// network, a short timeout): then only the steps answered before the last batch count.
+void World::client_timed_out(Connection& c) {
+  Client& client = *c.client;
+  Session& mirror = client.mirror();
+  const bool all_answered = c.expected.empty() && mirror.wants_input();
+  const Instant since = all_answered ? client.last_forward : client.confirmed_forward;
+  if (queue_->now() < since + config_.timeout) {
+    return fail("the client was timed out before its deadline", c.id);
+  }
+  c.expected.clear();
+  if (mirror.wants_input()) {
     mirror.on_timeout(*mirror.deadline());
     mirror.clear_output();
-    return;
+  } else {
+    c.timed_out = true;  // in the middle of a message the server never had whole
   }
-  fail("a reply nobody asked for: `" + std::string(line) + "`", id);
 }
 
 void World::client_act(Connection& c) {

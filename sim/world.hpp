@@ -93,6 +93,7 @@ class World {
   Instant fire_time(Instant deadline) const;  // when the (possibly faulty) timer goes off
   void deliver_to_client(Connection& c, std::string_view bytes, bool eof);
   void client_line(Connection& c, std::string_view line);
+  void client_timed_out(Connection& c);
   void client_act(Connection& c);
   void send_from_client(Connection& c, const Batch& batch);
   void close_server_side(Connection& c);

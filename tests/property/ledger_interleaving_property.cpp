@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "assertions_throw.hpp"
+#include "mailbox_folder.hpp"
 #include "mailbox_ledger.hpp"
-#include "watched_store.hpp"
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mailbox.hpp"
+#include "mailbox_folder.hpp"
 #include "scheduler.hpp"
 #include "watched_store.hpp"
 

@@ -5,12 +5,9 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "file_store.hpp"
 #include "scheduler.hpp"
@@ -45,36 +42,6 @@ class WatchedStore {
   std::uint64_t written_ = 0;  // records written
   std::uint64_t moved_ = 0;    // groups moved out
   bool moving_ = false;
-};
-
-// One record as read back from a mailbox file.
-struct StoredRecord {
-  std::uint64_t number = 0;
-  std::string body;  // its single line, without the newline
-};
-
-// Every file of a mailbox folder by name, each with its records in file order. Bodies are
-// the single lines the properties deliver.
-std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
-    const std::filesystem::path& dir);
-
-// What is wrong with a mailbox folder after `total` deliveries with backups every
-// `backup_every`: numbers 1..total once each, each backup file holding exactly its group in
-// order and named for it, the live file holding the rest in order. Empty when all is well.
-std::string check_mailbox_folder(const std::map<std::string, std::vector<StoredRecord>>& files,
-                                 std::uint64_t total, std::uint64_t backup_every);
-
-// A fresh empty folder, removed with the object.
-class TemporaryFolder {
- public:
-  TemporaryFolder();
-  ~TemporaryFolder();
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
 };
 
 }  // namespace postable::testing

@@ -1,10 +1,11 @@
-#include "watched_store.hpp"
+#include "mailbox_folder.hpp"
 
 #include <stdlib.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace postable::testing {
 

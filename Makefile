@@ -6,7 +6,7 @@ JOBS ?= 2
 # More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
 export RC_PARAMS ?= max_success=500
 
-.PHONY: run test build configure deps diagram format asan tsan bench sim clean
+.PHONY: run test proptest build configure deps diagram format asan tsan bench sim clean
 
 run: build
 	build/bin/smtpd $(ARGS)
@@ -17,6 +17,11 @@ test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 	$(MAKE) asan
 	$(MAKE) tsan
+
+# The property suite alone (CTest label `property`); RC_PARAMS passes through, so
+# RC_PARAMS="seed=... max_success=..." replays or deepens a run.
+proptest: build
+	ctest --preset $(PRESET) -L property -j $(JOBS)
 
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)

@@ -232,8 +232,8 @@ void World::forget(Connection& c) {
   free_slots_.push_back(c.slot);
   slots_[c.slot].reset();  // `c` is gone from here on
   // The connection's timer stays in the queue until its deadline; when such leftovers are
-  // most of the queue, they go, so that the heap stays as shallow as the live work.
-  if (timer_pending && ++stale_timers_ > 64 && 2 * stale_timers_ > queue_->size()) {
+  // a quarter of the queue, they go, so that the heap stays as shallow as the live work.
+  if (timer_pending && ++stale_timers_ > 16 && 4 * stale_timers_ > queue_->size()) {
     queue_->purge([this](const Event& event) {
       return event.kind == Kind::timeout && find(event) == nullptr;
     });

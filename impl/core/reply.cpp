@@ -1,11 +1,15 @@
 #include "reply.hpp"
 
+#include "assert.hpp"
+
 namespace postable {
 
 void append_reply(std::string& out, model::Reply reply, const ReplyValues& values) {
   const model::ReplyInfo& info = model::replies[std::size_t(reply)];
-  out += std::to_string(info.code);
-  out += ' ';
+  POSTABLE_ASSERT(info.code >= 100 && info.code <= 999);  // SMTP codes have three digits
+  const char code[] = {char('0' + info.code / 100), char('0' + info.code / 10 % 10),
+                       char('0' + info.code % 10), ' '};
+  out.append(code, sizeof code);
   std::string_view text = info.text;
   while (!text.empty()) {
     const std::size_t open = text.find('{');

@@ -6,7 +6,7 @@ JOBS ?= 2
 # More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
 export RC_PARAMS ?= max_success=500
 
-.PHONY: run test proptest build configure deps diagram format asan tsan bench sim clean
+.PHONY: run test proptest proofs build configure deps diagram format asan tsan bench sim clean
 
 run: build
 	build/bin/smtpd $(ARGS)
@@ -22,6 +22,10 @@ test: build
 # RC_PARAMS="seed=... max_success=..." replays or deepens a run.
 proptest: build
 	ctest --preset $(PRESET) -L property -j $(JOBS)
+
+# The SPIN proofs alone (CTest label `proof`): every model verified, every mutant rejected.
+proofs: build
+	ctest --preset $(PRESET) -L proof -j $(JOBS) --output-on-failure
 
 build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)

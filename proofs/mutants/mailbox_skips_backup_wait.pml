@@ -1,0 +1,3 @@
+/* A delivery does not wait for the backup. */
+#define SKIPS_BACKUP_WAIT
+#include "../mailbox.pml"

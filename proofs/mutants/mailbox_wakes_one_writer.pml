@@ -1,0 +1,3 @@
+/* The backup wakes one waiting writer where it must wake them all. */
+#define WAKES_ONE_WRITER
+#include "../mailbox.pml"

@@ -1,0 +1,3 @@
+/* The acceptor accepts without waiting for an idle worker. */
+#define EAGER_ACCEPTOR
+#include "../pool.pml"

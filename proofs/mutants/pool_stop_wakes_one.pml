@@ -1,0 +1,3 @@
+/* Pool::stop wakes one waiting worker where it must wake them all. */
+#define STOP_WAKES_ONE
+#include "../pool.pml"

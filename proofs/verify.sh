@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Verifies one SPIN model in a temporary folder, in two runs: safety (assertions and invalid
 # end states, the claim left out) and liveness (the model's ltl claim, weak fairness).
-#   proofs/verify.sh MODEL.pml [pass|fail]
+#   proofs/verify.sh MODEL.pml [pass|fail] [-DNAME=VALUE...]
+# (the -D options set the model's bounds, as in -DC=4).
 # pass: both runs must report `errors: 0` with the whole state space searched.
 # fail: a planted bug; one run must find an error and leave a trail, which is printed.
 # Prints what SPIN reports: states stored, depth, time.
 set -euo pipefail
 model=$(realpath "$1")
 expect=${2:-pass}
-name=$(basename "$model" .pml)
+shift $(($# < 2 ? $# : 2))
+bounds=("$@")
+name=$(basename "$model" .pml)${bounds:+ ${bounds[*]}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-if ! spin -a "$model" >spin.log 2>&1 || [ ! -e pan.c ] || grep -q "Error" spin.log; then
+if ! spin "${bounds[@]}" -a "$model" >spin.log 2>&1 || [ ! -e pan.c ] || grep -q "Error" spin.log; then
   echo "$name: SPIN could not read the model:"
   cat spin.log
   exit 1
@@ -39,7 +42,8 @@ run() {  # run KIND ARGS...: prints a summary line; returns 1 on an error found
 
 trail() {  # prints the counterexample SPIN found
   echo "--- counterexample ($1) ---"
-  spin -t -p -k "$name.pml.trail" "$model" 2>/dev/null | grep -v "^ *$" | tail -40 || true
+  spin "${bounds[@]}" -t -p -k "$(basename "$model").trail" "$model" 2>/dev/null |
+    grep -v "^ *$" | tail -40 || true
   grep -E "assertion violated|invalid end state|acceptance cycle" "$1.txt" | head -3 || true
 }
 
@@ -56,6 +60,6 @@ else
     echo "$name: the planted bug was not found"
     exit 1
   fi
-  [ -e "$name.pml.trail" ] || { echo "$name: no trail was written"; exit 1; }
+  [ -e "$(basename "$model").trail" ] || { echo "$name: no trail was written"; exit 1; }
   echo "$name: rejected, as it must be"
 fi

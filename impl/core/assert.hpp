@@ -4,8 +4,8 @@
 
 namespace postable {
 
-// What a failed assertion does after printing it: abort, unless a handler was set. The
-// property tests set one that throws, so that a planted bug caught by an assertion is
+// A failed assertion calls the handler, if one was set, then prints itself and aborts. The
+// property tests set a handler that throws, so that a planted bug caught by an assertion is
 // reported and shrunk by the property instead of killing the process.
 using AssertionHandler = void (*)(const char* file, int line, const char* condition);
 void set_assertion_handler(AssertionHandler handler);

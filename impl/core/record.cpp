@@ -4,9 +4,10 @@ namespace postable {
 
 namespace {
 
-// At least the head's length, so that it is written into one allocation.
+// At least the head's length (its fixed text and a 20-digit number are under 80 bytes), so
+// that it is written into one allocation.
 std::size_t head_bytes(const Envelope& envelope, std::string_view server_name) {
-  std::size_t bytes = 64 + envelope.helo.size() + server_name.size() + envelope.sender.size();
+  std::size_t bytes = 80 + envelope.helo.size() + server_name.size() + envelope.sender.size();
   for (const std::string& recipient : envelope.recipients) bytes += 5 + recipient.size();
   return bytes;
 }

@@ -4,7 +4,8 @@
 #   proofs/verify.sh MODEL.pml [pass|fail] [-DNAME=VALUE...]
 # (the -D options set the model's bounds, as in -DC=4).
 # pass: both runs must report `errors: 0` with the whole state space searched.
-# fail: a planted bug; one run must find an error and leave a trail, which is printed.
+# fail: a planted bug; one run must find an error and leave a trail, which is printed. A
+#   line `/* expect: TEXT */` in the model names the error SPIN must report.
 # Prints what SPIN reports: states stored, depth, time.
 set -euo pipefail
 model=$(realpath "$1")
@@ -61,5 +62,10 @@ else
     exit 1
   fi
   [ -e "$(basename "$model").trail" ] || { echo "$name: no trail was written"; exit 1; }
+  wanted=$(sed -n 's|.*/\* expect: \(.*\) \*/.*|\1|p' "$model")
+  if [ -n "$wanted" ] && ! grep -q "$wanted" safety.txt live.txt 2>/dev/null; then
+    echo "$name: rejected, but not with \`$wanted\`"
+    exit 1
+  fi
   echo "$name: rejected, as it must be"
 fi

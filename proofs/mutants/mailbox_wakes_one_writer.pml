@@ -1,3 +1,4 @@
 /* The backup wakes one waiting writer where it must wake them all. */
+/* expect: invalid end state */
 #define WAKES_ONE_WRITER
 #include "../mailbox.pml"

@@ -419,7 +419,7 @@ void World::deliver(Connection& c, Envelope envelope) {
 }
 
 bool World::store(Connection& c, const Envelope& envelope) {
-  if (backup_moving_ || ledger_.backup_due()) {
+  if (!ledger_.may_write()) {  // a backup is due or moving
     fail("a delivery wrote while a backup was moving the mailbox", c.id);
     return false;
   }
@@ -436,7 +436,6 @@ bool World::store(Connection& c, const Envelope& envelope) {
   if (ledger_.backup_due()) {  // the backup thread wakes; its work takes a random while
     moving_range_ = ledger_.begin_backup();
     backup_started_ = queue_->now();
-    backup_moving_ = true;
     const auto low = std::int64_t(params_.backup_min_ms * 1e6);
     const auto high = std::int64_t(params_.backup_max_ms * 1e6);
     queue_->schedule(
@@ -463,7 +462,6 @@ void World::backup_done() {
   if (trace_)
     trace_->span(params_.workers, moving_range_.file_name(), backup_started_, queue_->now());
   ledger_.finish_backup(true);
-  backup_moving_ = false;
   while (!waiting_.empty() && ledger_.may_write() && !violation_) {
     auto [c, envelope] = std::move(waiting_.front());
     waiting_.pop_front();
@@ -648,7 +646,7 @@ void World::check_end() {
                ")";
   }
   if (first_blocked) return fail("the run stalled; still open:" + blocked, *first_blocked);
-  if (pool_.busy() != 0 || !waiting_.empty() || backup_moving_) {
+  if (pool_.busy() != 0 || !waiting_.empty() || ledger_.backup_running()) {
     return fail("the run stalled: a worker, a delivery or the backup never finished", 0);
   }
   std::uint64_t expected = last_backed_up_ + 1;

@@ -119,7 +119,6 @@ class World {
   PoolLedger<std::uint64_t> pool_;
   bool accept_pending_ = false;
   MailboxLedger ledger_;
-  bool backup_moving_ = false;
   std::deque<std::pair<Connection*, Envelope>> waiting_;  // deliveries held by a backup
   // The live file by its numbers (the order checks need no more); each record waits in
   // `unacknowledged_` until its client has read its number and compared the bytes.

@@ -16,25 +16,6 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-// Copies `bytes` bytes from the start of `from` into `to`, whole or not at all.
-bool copy_all(int from, int to, std::uint64_t bytes) {
-  std::array<char, 64 * 1024> buffer;
-  std::uint64_t done = 0;
-  while (done < bytes) {
-    const ssize_t got = pread(from, buffer.data(), buffer.size(), off_t(done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
-    for (ssize_t written = 0; written < got;) {
-      const ssize_t n = write(to, buffer.data() + written, std::size_t(got - written));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      written += n;
-    }
-    done += std::uint64_t(got);
-  }
-  return true;
-}
-
 }  // namespace
 
 FileStore::FileStore(std::filesystem::path dir) : dir_(std::move(dir)) {
@@ -76,29 +57,37 @@ bool FileStore::append(std::string_view head, std::string_view body, std::string
   return true;
 }
 
+// Hard links move the content without copying a byte: the live file's inode gets the
+// backup's name (through a temporary name, so an old backup of the range is replaced in one
+// step), then a fresh empty file takes the name `mailbox`. At every moment `mailbox` exists
+// and the backup is whole or absent; a reader may briefly see a group in both.
 bool FileStore::move_to_backup(const BackupRange& range) {
   const std::string live = (dir_ / "mailbox").string();
+  const std::string next = (dir_ / "mailbox.next").string();
   const std::string target = (dir_ / range.file_name()).string();
   const std::string partial = target + ".partial";
-  const int from = open(live.c_str(), O_RDONLY | O_CLOEXEC);
-  const int to = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = from >= 0 && to >= 0 && copy_all(from, to, size_bytes_);
-  if (!ok) last_error_ = "cannot copy " + live + " to " + partial + ": " + errno_text();
-  if (from >= 0) close(from);
-  if (to >= 0 && close(to) != 0) ok = false;
-  // The backup appears whole or not at all; an older file of the same range is replaced.
-  if (ok && rename(partial.c_str(), target.c_str()) != 0) {
-    last_error_ = "cannot rename " + partial + ": " + errno_text();
-    ok = false;
+  const int fresh = open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (fresh < 0) {
+    last_error_ = "cannot create " + next + ": " + errno_text();
+    return false;
   }
-  if (!ok) {
+  unlink(partial.c_str());  // left by a crash, if anything: link() will not replace it
+  if (link(live.c_str(), partial.c_str()) != 0 || rename(partial.c_str(), target.c_str()) != 0) {
+    last_error_ = "cannot link " + live + " to " + target + ": " + errno_text();
     unlink(partial.c_str());
+    close(fresh);
+    unlink(next.c_str());
     return false;
   }
-  if (ftruncate(fd_, 0) != 0) {
-    last_error_ = "cannot empty " + live + ": " + errno_text();
+  if (rename(next.c_str(), live.c_str()) != 0) {
+    last_error_ = "cannot replace " + live + ": " + errno_text();
+    unlink(target.c_str());  // the group stays live, and goes with the next backup
+    close(fresh);
+    unlink(next.c_str());
     return false;
   }
+  close(fd_);
+  fd_ = fresh;
   size_bytes_ = 0;
   return true;
 }

@@ -62,6 +62,23 @@ BOOST_AUTO_TEST_CASE(a_backup_moves_the_content_and_replaces_an_old_file) {
   BOOST_TEST(!fs::exists(dir.path / "mailbox.1-2.partial"));
   BOOST_TEST(store.append("c\n", "", ""));
   BOOST_TEST(dir.read("mailbox") == "c\n");
+  BOOST_TEST(dir.read("mailbox.1-2") == "a\nb\n");  // the backup is a file of its own
+}
+
+BOOST_AUTO_TEST_CASE(a_backup_that_cannot_be_made_leaves_the_messages_live) {
+  TempDir dir;
+  FileStore store(dir.path);
+  BOOST_TEST(store.append("a\n", "", ""));
+  // A folder in the backup's place, not empty, cannot be replaced by a file.
+  fs::create_directory(dir.path / "mailbox.1-1");
+  std::ofstream(dir.path / "mailbox.1-1" / "keep") << "x";
+  BOOST_TEST(!store.move_to_backup(BackupRange{1, 1}));
+  BOOST_TEST(!store.last_error().empty());
+  BOOST_TEST(dir.read("mailbox") == "a\n");
+  BOOST_TEST(!fs::exists(dir.path / "mailbox.1-1.partial"));
+  BOOST_TEST(!fs::exists(dir.path / "mailbox.next"));
+  BOOST_TEST(store.append("b\n", "", ""));  // still appends to the live file
+  BOOST_TEST(dir.read("mailbox") == "a\nb\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {

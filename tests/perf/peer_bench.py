@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""smtpd side by side with Postfix's smtp-sink and an aiosmtpd mailbox server, each loaded
+on loopback by Postfix's smtp-source in the same shapes, rounds alternating the servers.
+
+    peer_bench.py --build build --peers build/peers [--rounds 5] [--scale 1.0] [--json F]
+
+For every shape it reports the medians over the rounds of messages per second (smtp-source's
+wall time), server CPU per message (from /proc, the server's own threads only), the
+server's peak RSS (VmHWM; a fresh server per run), and each server's ratio to smtp-sink.
+Every message smtp-source sent was acknowledged (it aborts on any other reply); for the two
+servers that store mail, every one must be in the mailbox files, numbered 1..N once each,
+backups exactly their range: otherwise the bench fails.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass
+class Shape:
+    name: str
+    what: str
+    flags: list
+    messages: int
+
+
+SHAPES = [
+    Shape("short", "32 parallel connections, one message each", ["-s", "32"], 2000),
+    Shape("session", "32 sessions, many messages each (-d)", ["-s", "32", "-d"], 10000),
+    Shape("sequential", "one session, one message after another", ["-s", "1", "-d"], 2000),
+    Shape("100KB", "32 sessions (-d), 100 KB messages", ["-s", "32", "-d", "-l", "102400"], 500),
+]
+
+
+# ---- checking the mailbox files ------------------------------------------------------------
+
+BACKUP_NAME = re.compile(r"^mailbox\.(\d+)-(\d+)$")
+
+
+def numbers_in(path):
+    """The message numbers of the records in one mailbox file, in file order."""
+    with open(path, "rb") as f:
+        return [int(m.group(1)) for m in re.finditer(rb"^Number: (\d+)$", f.read(), re.M)]
+
+
+def check_mailbox_folder(folder, expected):
+    """None if `folder` holds exactly messages 1..expected, each once, the live `mailbox` and
+    every `mailbox.A-B` in number order and each backup exactly A..B; else what is wrong."""
+    seen = []
+    for name in sorted(os.listdir(folder)):
+        numbers = None
+        if name == "mailbox":
+            numbers = numbers_in(os.path.join(folder, name))
+        elif BACKUP_NAME.match(name):
+            first, last = map(int, BACKUP_NAME.match(name).groups())
+            numbers = numbers_in(os.path.join(folder, name))
+            if numbers != list(range(first, last + 1)):
+                return "%s holds %s, not %d..%d" % (name, short(numbers), first, last)
+        if numbers is None:
+            continue
+        if numbers != sorted(numbers):
+            return "%s is out of number order: %s" % (name, short(numbers))
+        seen += numbers
+    if sorted(seen) != list(range(1, expected + 1)):
+        missing = sorted(set(range(1, expected + 1)) - set(seen))
+        extra = len(seen) - len(set(seen))
+        return "%d stored for %d acknowledged (missing %s, %d repeated)" % (
+            len(seen), expected, short(missing), extra)
+    return None
+
+
+def short(numbers):
+    return str(numbers) if len(numbers) <= 6 else "[%d, %d, ... %d numbers]" % (
+        numbers[0], numbers[1], len(numbers))
+
+
+# ---- the servers -------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_greeting(port, process, deadline=10.0):
+    """Blocks until the server on `port` greets with 220 (then says QUIT)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited with %d before it greeted" % process.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                if s.recv(512).startswith(b"220"):
+                    s.sendall(b"QUIT\r\n")
+                    s.recv(512)
+                    return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError("no greeting on port %d within %g s" % (port, deadline))
+
+
+@dataclass
+class Server:
+    name: str
+    stores: bool
+    command: object  # (port, folder) -> argv
+    env: dict = field(default_factory=dict)
+
+
+def servers(build, peers):
+    postfix = os.path.join(peers, "root", "usr")
+    sink_user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    return [
+        Server("smtpd", True, lambda port, folder: [
+            os.path.join(build, "bin", "smtpd"), "--port", str(port), "--dir", folder,
+            "--quiet"]),
+        Server("smtp-sink", False, lambda port, folder: [
+            os.path.join(postfix, "sbin", "smtp-sink")] + sink_user + [
+            "127.0.0.1:%d" % port, "256"],
+            {"LD_LIBRARY_PATH": os.path.join(postfix, "lib", "postfix")}),
+        Server("aiosmtpd", True, lambda port, folder: [
+            "/usr/bin/python3", os.path.join(HERE, "aiosmtpd_mailbox.py"), "--port", str(port),
+            "--dir", folder]),
+    ]
+
+
+def cpu_seconds(pid):
+    """User plus system time of the process's threads so far (not its children)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        kb = re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1)
+    return int(kb) / 1024
+
+
+def run_once(server, shape, messages, peers, scratch):
+    """One fresh server, one smtp-source run; the figures, or an exception saying why not."""
+    folder = tempfile.mkdtemp(dir=scratch, prefix=server.name + "-")
+    port = free_port()
+    env = dict(os.environ, **server.env)
+    process = subprocess.Popen(server.command(port, folder), env=env, cwd=folder,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_greeting(port, process)
+        cpu_before = cpu_seconds(process.pid)
+        postfix = os.path.join(peers, "root", "usr")
+        source = [os.path.join(postfix, "sbin", "smtp-source")] + shape.flags + [
+            "-m", str(messages), "-M", "bench.postable.test", "-f", "bench@postable.test",
+            "-t", "mailbox@postable.test", "127.0.0.1:%d" % port]
+        start = time.perf_counter()
+        sent = subprocess.run(source, capture_output=True, timeout=300,
+                              env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(
+                                  postfix, "lib", "postfix")))
+        wall = time.perf_counter() - start
+        cpu = cpu_seconds(process.pid) - cpu_before
+        rss = peak_rss_mb(process.pid)
+        if sent.returncode != 0 or sent.stderr:
+            raise RuntimeError("smtp-source against %s: exit %d: %s" % (
+                server.name, sent.returncode, sent.stderr.decode(errors="replace").strip()))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if server.stores:
+        wrong = check_mailbox_folder(folder, messages)
+        if wrong:
+            raise RuntimeError("%s, %s: %s" % (server.name, shape.name, wrong))
+    subprocess.run(["rm", "-rf", folder])
+    return {"msgs_per_s": messages / wall, "cpu_us_per_msg": cpu / messages * 1e6,
+            "peak_rss_mb": rss}
+
+
+# ---- the report --------------------------------------------------------------------------
+
+def medians(results):
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+
+
+def report(table, names, rounds):
+    lines = []
+    for shape in SHAPES:
+        lines.append("%s: %s, %d messages (medians of %d rounds)" % (
+            shape.name, shape.what, table["messages"][shape.name], rounds))
+        sink = table["median"][shape.name]["smtp-sink"]["msgs_per_s"]
+        for name in names:
+            m = table["median"][shape.name][name]
+            lines.append("  %-10s %9.0f msgs/s  %6.2fx sink  %7.1f us CPU/msg  %6.1f MB peak RSS" % (
+                name, m["msgs_per_s"], m["msgs_per_s"] / sink, m["cpu_us_per_msg"],
+                m["peak_rss_mb"]))
+    return "\n".join(lines)
+
+
+def targets(table):
+    ratio = {s.name: table["median"][s.name]["smtpd"]["msgs_per_s"] /
+             table["median"][s.name]["smtp-sink"]["msgs_per_s"] for s in SHAPES}
+    over_python = {s.name: table["median"][s.name]["smtpd"]["msgs_per_s"] /
+                   table["median"][s.name]["aiosmtpd"]["msgs_per_s"] for s in SHAPES}
+    geomean = math.exp(sum(math.log(r) for r in ratio.values()) / len(ratio))
+    rss = max(table["median"][s.name]["smtpd"]["peak_rss_mb"] for s in SHAPES)
+    rows = [("smtpd / smtp-sink, geometric mean of the shapes", geomean, ">= 1.0", geomean >= 1.0),
+            ("smtpd / smtp-sink, 100 KB messages", ratio["100KB"], ">= 1.5", ratio["100KB"] >= 1.5)]
+    rows += [("smtpd / aiosmtpd, %s" % name, r, ">= 5.0", r >= 5.0)
+             for name, r in over_python.items()]
+    rows.append(("smtpd peak RSS (MB), 32 workers", rss, "< 32", rss < 32))
+    table["targets"] = [{"what": w, "value": v, "target": t, "met": ok} for w, v, t, ok in rows]
+    return "\n".join("  %-50s %7.2f  (target %s) %s" % (w, v, t, "met" if ok else "NOT MET")
+                     for w, v, t, ok in rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--peers", default="build/peers")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiplies every shape's message count")
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.scale <= 0:
+        parser.error("--rounds must be at least 1 and --scale above 0")
+    build, peers = os.path.abspath(args.build), os.path.abspath(args.peers)
+    lineup = servers(build, peers)
+    names = [s.name for s in lineup]
+    counts = {s.name: max(1, round(s.messages * args.scale)) for s in SHAPES}
+    runs = {s.name: {n: [] for n in names} for s in SHAPES}
+    with tempfile.TemporaryDirectory(prefix="postable-peer-bench-") as scratch:
+        for round_index in range(args.rounds):
+            order = lineup[round_index % 3:] + lineup[:round_index % 3]  # A B C, B C A, C A B
+            for shape in SHAPES:
+                for server in order:
+                    figures = run_once(server, shape, counts[shape.name], peers, scratch)
+                    runs[shape.name][server.name].append(figures)
+            print("round %d of %d done (%s first)" % (round_index + 1, args.rounds,
+                                                      order[0].name), flush=True)
+    table = {"rounds": args.rounds, "messages": counts, "runs": runs,
+             "median": {s: {n: medians(runs[s][n]) for n in names} for s in runs}}
+    print(report(table, names, args.rounds))
+    print("targets:\n" + targets(table))
+    print("every acknowledged message of smtpd and aiosmtpd is in their mailbox files")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(table, f, indent=1)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except RuntimeError as problem:
+        print("peer_bench: %s" % problem, file=sys.stderr)
+        sys.exit(1)

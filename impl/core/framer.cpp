@@ -78,6 +78,13 @@ std::string Framer::take_body() {
   return body;
 }
 
+// A large storage is let go: a session keeps no more than a modest message's worth.
+void Framer::reuse_body_storage(std::string storage) {
+  if (in_data_ || storage.capacity() > reused_body_bytes_max) return;
+  storage.clear();
+  body_ = std::move(storage);
+}
+
 Framer::Event Framer::next_data(std::string_view& input) {
   Event event;
   while (!input.empty()) {

@@ -33,6 +33,10 @@ class Framer {
 
   void start_data();
   std::string take_body();
+  // Takes back the storage of a body handed out by take_body(), so that the next message is
+  // read into it instead of a string grown afresh. Kept only up to reused_body_bytes_max.
+  void reuse_body_storage(std::string storage);
+  static constexpr std::size_t reused_body_bytes_max = 256 * 1024;
 
   bool in_data() const { return in_data_; }
   std::uint64_t message_bytes() const { return message_bytes_; }

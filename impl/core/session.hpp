@@ -6,6 +6,7 @@
 //                                   keeping the rest of `bytes` until on_delivered/failed
 //   take_delivery()                 after feed, when awaiting_delivery(): the message to store
 //   on_delivered(n, now) / on_delivery_failed(now)   the store's answer; input resumes
+//   reuse_body_storage(body)        optional, after the store: saves regrowing the next body
 //   on_timeout(now)                 when now >= *deadline()
 //   on_eof(now)                     the peer closed its side (only while wants_input())
 //   take_output()                   the reply bytes to send, at any time
@@ -55,6 +56,8 @@ class Session {
   const std::string& output() const { return output_; }
   void clear_output() { output_.clear(); }  // after output() was read; keeps the buffer
   std::optional<Envelope> take_delivery();
+  // After the store: the delivered body's storage, to read the next message into.
+  void reuse_body_storage(std::string body) { framer_.reuse_body_storage(std::move(body)); }
 
   std::optional<Instant> deadline() const;
   model::State state() const { return state_; }

@@ -1,6 +1,6 @@
 // Serves one connection to its end: reads into the session, writes its replies fully,
-// stores its messages, and sleeps in poll() no longer than the session's deadline. A worker
-// never blocks without a deadline: writes get the timeout too.
+// stores its messages, and sleeps no longer than the session's deadline (see receive() in
+// connection.cpp). A worker never blocks without a deadline: writes get the timeout too.
 #pragma once
 
 #include <cstdint>

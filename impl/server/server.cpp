@@ -74,7 +74,7 @@ std::optional<Connection> accept_one(const Listener& listener, int stop_fd, Log&
     sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     const int fd = accept4(listener.fd(), reinterpret_cast<sockaddr*>(&peer), &length,
-                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+                           SOCK_CLOEXEC);  // blocking: see receive() in connection.cpp
     if (fd >= 0) {
       // Replies go out as soon as they are complete: without this, a reply written right
       // after another (the 250 after a stored message) waits for the peer's delayed ACK.

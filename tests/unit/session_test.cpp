@@ -102,3 +102,28 @@ BOOST_AUTO_TEST_CASE(delivered_numbers_are_read_through_the_model_template) {
   const std::vector<std::string> lines{"220 a", "250 b"};
   BOOST_TEST(reply_lines("220 a\r\n250 b\r\n") == lines, boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(a_delivered_body_storage_is_read_into_again_unless_it_is_large) {
+  Session session(SessionConfig{}, at(0s));
+  const std::string line(1000, 'x');
+  std::string body;
+  for (int i = 0; i < 50; ++i) body += line + "\r\n";
+  session.feed("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\n" + body + ".\r\n", at(1s));
+  std::optional<Envelope> first = session.take_delivery();
+  BOOST_REQUIRE(first.has_value());
+  const char* storage = first->body.data();
+  session.on_delivered(1, at(1s));
+  session.reuse_body_storage(std::move(first->body));
+  session.feed("MAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\nshort\r\n.\r\n", at(2s));
+  const std::optional<Envelope> second = session.take_delivery();
+  BOOST_REQUIRE(second.has_value());
+  BOOST_TEST(second->body == "short\n");
+  BOOST_TEST(second->body.data() == storage);  // the same storage, not a new string
+  session.on_delivered(2, at(2s));
+
+  // A storage over the bound is let go: the session's memory stays that of one line.
+  std::string large;
+  large.reserve(Framer::reused_body_bytes_max + 1);
+  session.reuse_body_storage(std::move(large));
+  BOOST_TEST(session.buffered_bytes() < 64 * 1024);
+}

@@ -10,6 +10,11 @@ server's peak RSS (VmHWM; a fresh server per run), and each server's ratio to sm
 Every message smtp-source sent was acknowledged (it aborts on any other reply); for the two
 servers that store mail, every one must be in the mailbox files, numbered 1..N once each,
 backups exactly their range: otherwise the bench fails.
+
+With two CPUs or more, every server runs on CPU 1 and smtp-source on CPU 0 (--no-pin turns
+this off): each server gets the same one core (smtp-sink and aiosmtpd use one anyway) and
+the load generator never competes with it. Unpinned, on a 2-CPU machine, rounds of the same
+server varied by a factor of two with where the scheduler put the client.
 """
 import argparse
 import json
@@ -149,13 +154,19 @@ def peak_rss_mb(pid):
     return int(kb) / 1024
 
 
-def run_once(server, shape, messages, peers, scratch):
+def on_cpu(cpu):
+    """For Popen's preexec_fn: the child runs on `cpu` only (None: wherever)."""
+    return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+
+
+def run_once(server, shape, messages, peers, scratch, pin):
     """One fresh server, one smtp-source run; the figures, or an exception saying why not."""
     folder = tempfile.mkdtemp(dir=scratch, prefix=server.name + "-")
     port = free_port()
     env = dict(os.environ, **server.env)
     process = subprocess.Popen(server.command(port, folder), env=env, cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=on_cpu(1 if pin else None))
     try:
         wait_for_greeting(port, process)
         cpu_before = cpu_seconds(process.pid)
@@ -165,6 +176,7 @@ def run_once(server, shape, messages, peers, scratch):
             "-t", "mailbox@postable.test", "127.0.0.1:%d" % port]
         start = time.perf_counter()
         sent = subprocess.run(source, capture_output=True, timeout=300,
+                              preexec_fn=on_cpu(0 if pin else None),
                               env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(
                                   postfix, "lib", "postfix")))
         wall = time.perf_counter() - start
@@ -233,11 +245,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies every shape's message count")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="let the scheduler place servers and smtp-source anywhere")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     if args.rounds < 1 or args.scale <= 0:
         parser.error("--rounds must be at least 1 and --scale above 0")
     build, peers = os.path.abspath(args.build), os.path.abspath(args.peers)
+    pin = not args.no_pin and len(os.sched_getaffinity(0)) >= 2 and {0, 1} <= os.sched_getaffinity(0)
+    print("servers on CPU 1, smtp-source on CPU 0" if pin else "not pinned", flush=True)
     lineup = servers(build, peers)
     names = [s.name for s in lineup]
     counts = {s.name: max(1, round(s.messages * args.scale)) for s in SHAPES}
@@ -247,11 +263,11 @@ def main():
             order = lineup[round_index % 3:] + lineup[:round_index % 3]  # A B C, B C A, C A B
             for shape in SHAPES:
                 for server in order:
-                    figures = run_once(server, shape, counts[shape.name], peers, scratch)
+                    figures = run_once(server, shape, counts[shape.name], peers, scratch, pin)
                     runs[shape.name][server.name].append(figures)
             print("round %d of %d done (%s first)" % (round_index + 1, args.rounds,
                                                       order[0].name), flush=True)
-    table = {"rounds": args.rounds, "messages": counts, "runs": runs,
+    table = {"rounds": args.rounds, "pinned": pin, "messages": counts, "runs": runs,
              "median": {s: {n: medians(runs[s][n]) for n in names} for s in runs}}
     print(report(table, names, args.rounds))
     print("targets:\n" + targets(table))

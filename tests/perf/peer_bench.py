@@ -215,7 +215,8 @@ def report(table, names, rounds):
         sink = table["median"][shape.name]["smtp-sink"]["msgs_per_s"]
         for name in names:
             m = table["median"][shape.name][name]
-            lines.append("  %-10s %9.0f msgs/s  %6.2fx sink  %7.1f us CPU/msg  %6.1f MB peak RSS" % (
+            row = "  %-10s %9.0f msgs/s  %6.2fx sink  %7.1f us CPU/msg  %6.1f MB peak RSS"
+            lines.append(row % (
                 name, m["msgs_per_s"], m["msgs_per_s"] / sink, m["cpu_us_per_msg"],
                 m["peak_rss_mb"]))
     return "\n".join(lines)
@@ -252,7 +253,7 @@ def main():
     if args.rounds < 1 or args.scale <= 0:
         parser.error("--rounds must be at least 1 and --scale above 0")
     build, peers = os.path.abspath(args.build), os.path.abspath(args.peers)
-    pin = not args.no_pin and len(os.sched_getaffinity(0)) >= 2 and {0, 1} <= os.sched_getaffinity(0)
+    pin = not args.no_pin and {0, 1} <= os.sched_getaffinity(0)
     print("servers on CPU 1, smtp-source on CPU 0" if pin else "not pinned", flush=True)
     lineup = servers(build, peers)
     names = [s.name for s in lineup]

@@ -12,7 +12,8 @@ from peer_bench import check_mailbox_folder  # noqa: E402
 
 
 def record(number):
-    return "Received: from h by postable (CS4410MP3)\nNumber: %d\nFrom: a\nTo: b\n\nbody\n\n" % number
+    return ("Received: from h by postable (CS4410MP3)\nNumber: %d\nFrom: a\nTo: b\n\nbody\n\n"
+            % number)
 
 
 class MailboxFolderCheck(unittest.TestCase):

@@ -42,7 +42,7 @@ class Shape:
 
 
 SHAPES = [
-    Shape("short", "32 parallel connections, one message each", ["-s", "32"], 2000),
+    Shape("short", "32 parallel connections, one message each", ["-s", "32"], 3000),
     Shape("session", "32 sessions, many messages each (-d)", ["-s", "32", "-d"], 10000),
     Shape("sequential", "one session, one message after another", ["-s", "1", "-d"], 2000),
     Shape("100KB", "32 sessions (-d), 100 KB messages", ["-s", "32", "-d", "-l", "102400"], 500),
@@ -243,7 +243,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default="build")
     parser.add_argument("--peers", default="build/peers")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies every shape's message count")
     parser.add_argument("--no-pin", action="store_true",

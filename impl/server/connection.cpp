@@ -68,13 +68,6 @@ struct Received {
   bool deadline_passed = false;
 };
 
-// A client on the same machine often answers a reply within microseconds. Sleeping in
-// recv() then costs a context switch here and a wake-up in the client's send; looking
-// again for a moment first, yielding the CPU to the other workers between looks, costs
-// neither. Measured with smtp-source (README, "How it compares"): a fifth faster for one
-// session, a few percent for 32; a distant client costs one window of looks per command.
-constexpr Duration look_window = std::chrono::microseconds(50);
-
 // Looks for bytes without sleeping until the window closes (or the deadline comes).
 std::optional<ssize_t> look_for_bytes(int fd, std::span<char> buffer, Instant until) {
   do {
@@ -106,10 +99,20 @@ Received sleep_for_bytes(int fd, std::span<char> buffer, Instant deadline, Durat
   }
 }
 
-// Reads what the client sent: a look for a moment, then a sleep to the deadline.
-Received receive(int fd, std::span<char> buffer, Instant deadline, Duration long_wait) {
-  const Instant until = std::min(monotonic_now() + look_window, deadline);
-  if (const std::optional<ssize_t> got = look_for_bytes(fd, buffer, until)) return {*got, false};
+// Reads what the client sent: a look for `busy_poll`, then a sleep to the deadline.
+// A client on the same machine often answers a reply within microseconds. Sleeping in
+// recv() then costs a context switch here and a wake-up in the client's send; looking
+// again for a moment first, yielding the CPU to the other workers between looks, costs
+// neither (README, "How it compares": a fifth faster for one session of smtp-source, an
+// eighth for 32). A distant client costs one window of looks per command.
+Received receive(int fd, std::span<char> buffer, Instant deadline, Duration long_wait,
+                 Duration busy_poll) {
+  if (busy_poll > Duration::zero()) {
+    const Instant until = std::min(monotonic_now() + busy_poll, deadline);
+    if (const std::optional<ssize_t> got = look_for_bytes(fd, buffer, until)) {
+      return {*got, false};
+    }
+  }
   return sleep_for_bytes(fd, buffer, deadline, long_wait);
 }
 
@@ -122,7 +125,8 @@ void set_receive_timeout(int fd, Duration wait) {
 }  // namespace
 
 ConnectionReport serve_connection(Connection& connection, const SessionConfig& config,
-                                  const Deliver& deliver, std::span<char> buffer) {
+                                  Duration busy_poll, const Deliver& deliver,
+                                  std::span<char> buffer) {
   ConnectionReport report;
   const int fd = connection.socket.get();
   const Duration long_wait = long_wait_for(config.timeout);
@@ -149,7 +153,7 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       session.reuse_body_storage(std::move(envelope->body));
       continue;
     }
-    const Received got = receive(fd, buffer, *session.deadline(), long_wait);
+    const Received got = receive(fd, buffer, *session.deadline(), long_wait, busy_poll);
     if (got.deadline_passed) {
       session.on_timeout(monotonic_now());
     } else if (got.bytes > 0) {

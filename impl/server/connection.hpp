@@ -23,8 +23,10 @@ struct ConnectionReport {
 using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&)>;
 
 // `buffer` is the worker's read buffer, reused from connection to connection.
+// `busy_poll`: how long to look for the client's next command before sleeping (0: never).
 ConnectionReport serve_connection(Connection& connection, const SessionConfig& config,
-                                  const Deliver& deliver, std::span<char> buffer);
+                                  Duration busy_poll, const Deliver& deliver,
+                                  std::span<char> buffer);
 
 Instant monotonic_now();
 

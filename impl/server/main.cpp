@@ -8,6 +8,7 @@
 int main(int argc, char** argv) {
   postable::ServerConfig config;
   double timeout_seconds = double(postable::model::timeout_seconds);
+  long busy_poll_us = 50;
   CLI::App app{"smtpd: the Postable SMTP server (CS4410MP3 protocol)"};
   app.add_option("--bind", config.bind, "IPv4 address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "TCP port; 0 picks a free one")->capture_default_str();
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
   app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
   app.add_flag("--quiet", config.quiet, "no log line per connection");
+  app.add_option("--busy-poll", busy_poll_us,
+                 "microseconds a worker looks for the next command before it sleeps (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0L, 1000000L));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -43,6 +48,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.session.timeout = std::chrono::nanoseconds(std::llround(timeout_seconds * 1e9));
+  config.busy_poll = std::chrono::microseconds(busy_poll_us);
   try {
     return postable::run_server(config);
   } catch (const std::exception& error) {

@@ -121,7 +121,7 @@ int run_server(const ServerConfig& config) {
       std::vector<char> buffer(read_buffer_bytes);
       while (std::optional<Connection> connection = pool.next_connection()) {
         const ConnectionReport report =
-            serve_connection(*connection, config.session, deliver, buffer);
+            serve_connection(*connection, config.session, config.busy_poll, deliver, buffer);
         log.line(connection->peer + ": " + std::to_string(report.messages) + " message(s); " +
                  report.ending);
       }

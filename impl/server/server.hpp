@@ -17,6 +17,9 @@ struct ServerConfig {
   std::size_t threads = model::pool_threads;
   std::uint64_t backup_every = model::backup_every;
   bool quiet = false;
+  // How long a worker looks for a client's next command before it sleeps (see receive()
+  // in connection.cpp); zero sleeps at once.
+  Duration busy_poll = std::chrono::microseconds(50);
   SessionConfig session;
 };
 

@@ -112,8 +112,11 @@ BOOST_AUTO_TEST_CASE(the_assignment_examples_over_sockets) {
   BOOST_TEST(server.read_file("mailbox") == first_example_record);
 }
 
-BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_and_invalid_commands_do_not_extend_them) {
-  ServerProcess server({"--timeout", "1"});
+namespace {
+// Timeouts at `--timeout 1` are never early and at most 0.5 s late; invalid commands and
+// NOOP do not extend them, a step forward does.
+void check_timeouts(const std::vector<std::string>& flags) {
+  ServerProcess server(flags);
   // `before` is read before the server's clock can start, so a wait measured from it is never
   // shorter than the server's: `>= 1.0` shows it was not early. `after` is read once the
   // reply that started the clock has arrived, so a wait from it is never longer: `<= 1.5`
@@ -152,6 +155,16 @@ BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_and_invalid_commands_do_not_extend_th
     BOOST_TEST(seconds_since(after) <= 1.5);
   }
   BOOST_TEST(server.stop() == 0);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_and_invalid_commands_do_not_extend_them) {
+  check_timeouts({"--timeout", "1"});
+}
+
+// The same with no look for the next command: every wait is a sleep.
+BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_when_workers_sleep_at_once) {
+  check_timeouts({"--timeout", "1", "--busy-poll", "0"});
 }
 
 BOOST_AUTO_TEST_CASE(surplus_connections_wait_in_the_kernel_backlog) {
@@ -354,6 +367,9 @@ BOOST_AUTO_TEST_CASE(bad_flags_and_start_up_failures_get_one_line_and_a_non_zero
   const Finished zero_threads = run_smtpd({"--threads", "0"});
   BOOST_TEST(zero_threads.status == 2);
   BOOST_TEST(one_line(zero_threads.err), zero_threads.err);
+  const Finished negative_poll = run_smtpd({"--busy-poll", "-1"});
+  BOOST_TEST(negative_poll.status == 2);
+  BOOST_TEST(one_line(negative_poll.err), negative_poll.err);
   const Finished bad_port = run_smtpd({"--port", "70000"});
   BOOST_TEST(bad_port.status == 2);
   const Finished no_dir = run_smtpd({"--port", "0", "--dir", "/nonexistent/postable"});

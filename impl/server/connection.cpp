@@ -103,8 +103,8 @@ Received sleep_for_bytes(int fd, std::span<char> buffer, Instant deadline, Durat
 // A client on the same machine often answers a reply within microseconds. Sleeping in
 // recv() then costs a context switch here and a wake-up in the client's send; looking
 // again for a moment first, yielding the CPU to the other workers between looks, costs
-// neither (README, "How it compares": a fifth faster for one session of smtp-source, an
-// eighth for 32). A distant client costs one window of looks per command.
+// neither (README, "How it compares": a fifth faster for one session of smtp-source, a
+// seventh for 32). A distant client costs one window of looks per command.
 Received receive(int fd, std::span<char> buffer, Instant deadline, Duration long_wait,
                  Duration busy_poll) {
   if (busy_poll > Duration::zero()) {

@@ -6,7 +6,9 @@ on loopback by Postfix's smtp-source in the same shapes, rounds alternating the 
 
 For every shape it reports the medians over the rounds of messages per second (smtp-source's
 wall time), server CPU per message (from /proc, the server's own threads only), the
-server's peak RSS (VmHWM; a fresh server per run), and each server's ratio to smtp-sink.
+server's peak RSS (VmHWM; a fresh server per run), each server's ratio to smtp-sink, and
+how busy smtp-source itself was (its CPU time over the wall time: near 100%, the load
+generator, not the server, set the pace).
 Every message smtp-source sent was acknowledged (it aborts on any other reply); for the two
 servers that store mail, every one must be in the mailbox files, numbered 1..N once each,
 backups exactly their range: otherwise the bench fails.
@@ -21,6 +23,7 @@ import json
 import math
 import os
 import re
+import resource
 import signal
 import socket
 import statistics
@@ -174,12 +177,15 @@ def run_once(server, shape, messages, peers, scratch, pin):
         source = [os.path.join(postfix, "sbin", "smtp-source")] + shape.flags + [
             "-m", str(messages), "-M", "bench.postable.test", "-f", "bench@postable.test",
             "-t", "mailbox@postable.test", "127.0.0.1:%d" % port]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         sent = subprocess.run(source, capture_output=True, timeout=300,
                               preexec_fn=on_cpu(0 if pin else None),
                               env=dict(os.environ, LD_LIBRARY_PATH=os.path.join(
                                   postfix, "lib", "postfix")))
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # smtp-source is the one reaped
+        source_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         cpu = cpu_seconds(process.pid) - cpu_before
         rss = peak_rss_mb(process.pid)
         if sent.returncode != 0 or sent.stderr:
@@ -198,7 +204,7 @@ def run_once(server, shape, messages, peers, scratch, pin):
             raise RuntimeError("%s, %s: %s" % (server.name, shape.name, wrong))
     subprocess.run(["rm", "-rf", folder])
     return {"msgs_per_s": messages / wall, "cpu_us_per_msg": cpu / messages * 1e6,
-            "peak_rss_mb": rss}
+            "peak_rss_mb": rss, "source_busy": source_cpu / wall}
 
 
 # ---- the report --------------------------------------------------------------------------
@@ -215,10 +221,11 @@ def report(table, names, rounds):
         sink = table["median"][shape.name]["smtp-sink"]["msgs_per_s"]
         for name in names:
             m = table["median"][shape.name][name]
-            row = "  %-10s %9.0f msgs/s  %6.2fx sink  %7.1f us CPU/msg  %6.1f MB peak RSS"
+            row = ("  %-10s %9.0f msgs/s  %6.2fx sink  %7.1f us CPU/msg  %6.1f MB peak RSS"
+                   "  smtp-source %3.0f%% busy")
             lines.append(row % (
                 name, m["msgs_per_s"], m["msgs_per_s"] / sink, m["cpu_us_per_msg"],
-                m["peak_rss_mb"]))
+                m["peak_rss_mb"], 100 * m["source_busy"]))
     return "\n".join(lines)
 
 

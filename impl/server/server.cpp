@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -63,14 +64,24 @@ Fd block_stop_signals() {
 }
 
 // Accepts one connection when the listener has one; nullopt when a stop signal came.
-// Transient accept errors (out of descriptors, aborted handshakes) are survived.
-std::optional<Connection> accept_one(const Listener& listener, int stop_fd, Log& log) {
+// Transient accept errors (out of descriptors, aborted handshakes) are survived. Like a
+// worker (receive() in connection.cpp), the acceptor first looks for `busy_poll` without
+// sleeping: a connecting client then finds nobody asleep on the listener to wake.
+std::optional<Connection> accept_one(const Listener& listener, int stop_fd, Duration busy_poll,
+                                     Log& log) {
   bool told_about_descriptors = false;
+  const Instant look_until = monotonic_now() + busy_poll;
   for (;;) {
+    const bool looking = monotonic_now() < look_until;
     std::array<pollfd, 2> watch{{{listener.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}}};
-    if (poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR) return std::nullopt;
+    if (poll(watch.data(), watch.size(), looking ? 0 : -1) < 0 && errno != EINTR) {
+      return std::nullopt;
+    }
     if (watch[1].revents != 0) return std::nullopt;
-    if (watch[0].revents == 0) continue;
+    if (watch[0].revents == 0) {
+      if (looking) sched_yield();
+      continue;
+    }
     sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     const int fd = accept4(listener.fd(), reinterpret_cast<sockaddr*>(&peer), &length,
@@ -129,7 +140,8 @@ int run_server(const ServerConfig& config) {
   }
 
   while (pool.wait_for_idle_worker()) {
-    std::optional<Connection> connection = accept_one(listener, stop_signal.get(), log);
+    std::optional<Connection> connection =
+        accept_one(listener, stop_signal.get(), config.busy_poll, log);
     if (!connection) break;
     pool.hand_off(std::move(*connection));
   }

@@ -62,6 +62,7 @@ sim: build
 bench: build
 	scripts/install-peers build/peers
 	tests/perf/peer_bench.py --build build --peers build/peers --rounds 7 --json build/peer_bench.json
+	tests/perf/bench_chart.py build/peer_bench.json build/peer_bench.svg
 	build/bin/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	tests/perf/multiclient_bench.sh build 5 10
 	tests/perf/sim_bench.sh build 5 1000000

@@ -6,8 +6,10 @@ import shutil
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_chart import chart  # noqa: E402
 from peer_bench import check_mailbox_folder  # noqa: E402
 
 
@@ -48,6 +50,25 @@ class MailboxFolderCheck(unittest.TestCase):
     def test_a_file_out_of_number_order_fails(self):
         path = self.folder({"mailbox": [2, 1]})
         self.assertIn("out of number order", check_mailbox_folder(path, 2))
+
+
+class Chart(unittest.TestCase):
+    def test_each_server_gets_a_bar_per_shape_scaled_to_the_sink(self):
+        def figures(rate):
+            return {"msgs_per_s": rate}
+        table = {"rounds": 3, "median": {
+            "short": {"smtpd": figures(200), "smtp-sink": figures(100), "aiosmtpd": figures(25)},
+            "100KB": {"smtpd": figures(90), "smtp-sink": figures(60), "aiosmtpd": figures(6)}}}
+        svg = ElementTree.fromstring(chart(table))
+        space = "{http://www.w3.org/2000/svg}"
+        legend_and_background = ("100%", "12")
+        bars = [r for r in svg.iter(space + "rect") if r.get("width") not in legend_and_background]
+        self.assertEqual(len(bars), 6)
+        labels = [t.text for t in svg.iter(space + "text")]
+        for ratio in ("2.00", "1.00", "0.25", "1.50", "0.10"):
+            self.assertIn(ratio, labels)
+        heights = sorted(float(b.get("height")) for b in bars)
+        self.assertAlmostEqual(heights[-1] / heights[0], 2.00 / 0.10, delta=0.2)  # 0.1 px
 
 
 if __name__ == "__main__":

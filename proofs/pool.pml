@@ -85,7 +85,9 @@ active [N] proctype worker() {
     :: else ->
       idle--;                  /* ledger_.take() */
       mine = handed_conn;
+#ifndef TAKE_LEAVES_SLOT
       handed = false;
+#endif
       notify_one(worker_idle); /* the hand-off slot is free again */
       unlock();
       /* serve_connection */

@@ -117,7 +117,8 @@ BOOST_AUTO_TEST_CASE(every_verb_and_bad_argument_up_to_five_steps_answers_as_the
       "QUIT",           ""};
   for (const bool strict : {false, true}) {
     Walk walk(alphabet, 5, strict);
-    BOOST_TEST(walk.run() == "", "strict " << strict);
+    const std::string wrong = walk.run();
+    BOOST_TEST(wrong == "", "strict " << strict << ": " << wrong);
     BOOST_TEST(walk.sequences() > 100'000u);
   }
 }

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import shutil
 import resource
 import signal
 import socket
@@ -167,11 +168,19 @@ def run_once(server, shape, messages, peers, scratch, pin):
     folder = tempfile.mkdtemp(dir=scratch, prefix=server.name + "-")
     port = free_port()
     env = dict(os.environ, **server.env)
-    process = subprocess.Popen(server.command(port, folder), env=env, cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               preexec_fn=on_cpu(1 if pin else None))
+    # A file, not a pipe, for what the server says: a pipe nobody reads could fill and stall it.
+    said_path = os.path.join(scratch, server.name + ".stderr")
+    with open(said_path, "ab") as said:
+        process = subprocess.Popen(server.command(port, folder), env=env, cwd=folder,
+                                   stdout=subprocess.DEVNULL, stderr=said,
+                                   preexec_fn=on_cpu(1 if pin else None))
     try:
-        wait_for_greeting(port, process)
+        try:
+            wait_for_greeting(port, process)
+        except RuntimeError as problem:
+            with open(said_path, errors="replace") as said:
+                raise RuntimeError("%s: %s; it said: %s" % (
+                    server.name, problem, said.read()[-500:].strip())) from None
         cpu_before = cpu_seconds(process.pid)
         postfix = os.path.join(peers, "root", "usr")
         source = [os.path.join(postfix, "sbin", "smtp-source")] + shape.flags + [
@@ -202,7 +211,7 @@ def run_once(server, shape, messages, peers, scratch, pin):
         wrong = check_mailbox_folder(folder, messages)
         if wrong:
             raise RuntimeError("%s, %s: %s" % (server.name, shape.name, wrong))
-    subprocess.run(["rm", "-rf", folder])
+    shutil.rmtree(folder)
     return {"msgs_per_s": messages / wall, "cpu_us_per_msg": cpu / messages * 1e6,
             "peak_rss_mb": rss, "source_busy": source_cpu / wall}
 

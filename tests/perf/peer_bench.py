@@ -55,44 +55,16 @@ SHAPES = [
 
 # ---- checking the mailbox files ------------------------------------------------------------
 
-BACKUP_NAME = re.compile(r"^mailbox\.(\d+)-(\d+)$")
-
-
-def numbers_in(path):
-    """The message numbers of the records in one mailbox file, in file order."""
-    with open(path, "rb") as f:
-        return [int(m.group(1)) for m in re.finditer(rb"^Number: (\d+)$", f.read(), re.M)]
-
-
-def check_mailbox_folder(folder, expected):
-    """None if `folder` holds exactly messages 1..expected, each once, the live `mailbox` and
-    every `mailbox.A-B` in number order and each backup exactly A..B; else what is wrong."""
-    seen = []
-    for name in sorted(os.listdir(folder)):
-        numbers = None
-        if name == "mailbox":
-            numbers = numbers_in(os.path.join(folder, name))
-        elif BACKUP_NAME.match(name):
-            first, last = map(int, BACKUP_NAME.match(name).groups())
-            numbers = numbers_in(os.path.join(folder, name))
-            if numbers != list(range(first, last + 1)):
-                return "%s holds %s, not %d..%d" % (name, short(numbers), first, last)
-        if numbers is None:
-            continue
-        if numbers != sorted(numbers):
-            return "%s is out of number order: %s" % (name, short(numbers))
-        seen += numbers
-    if sorted(seen) != list(range(1, expected + 1)):
-        missing = sorted(set(range(1, expected + 1)) - set(seen))
-        extra = len(seen) - len(set(seen))
-        return "%d stored for %d acknowledged (missing %s, %d repeated)" % (
-            len(seen), expected, short(missing), extra)
-    return None
-
-
-def short(numbers):
-    return str(numbers) if len(numbers) <= 6 else "[%d, %d, ... %d numbers]" % (
-        numbers[0], numbers[1], len(numbers))
+def check_mailbox_folder(checker, folder, expected, backup_every):
+    """None if `folder` holds exactly messages 1..expected as the test suite's rule demands
+    (`mailbox_check`, built from tests/support/mailbox_folder.cpp): each once, every backup
+    exactly its group and named for it, the live file the rest, in order; else what is wrong."""
+    result = subprocess.run([checker, folder, str(expected), str(backup_every)],
+                            capture_output=True, text=True)
+    if result.returncode == 0:
+        return None
+    return (result.stdout + result.stderr).strip() or "mailbox_check exited %d" % (
+        result.returncode)
 
 
 # ---- the servers -------------------------------------------------------------------------
@@ -123,23 +95,27 @@ def wait_for_greeting(port, process, deadline=10.0):
 @dataclass
 class Server:
     name: str
-    stores: bool
+    backup_every: int  # messages per backup file; 0: stores nothing
     command: object  # (port, folder) -> argv
     env: dict = field(default_factory=dict)
+
+
+SMTPD_BACKUP_EVERY = 32
+NO_BACKUPS = 2 ** 62  # aiosmtpd keeps one file: a group size no run reaches
 
 
 def servers(build, peers):
     postfix = os.path.join(peers, "root", "usr")
     sink_user = ["-u", "nobody"] if os.geteuid() == 0 else []
     return [
-        Server("smtpd", True, lambda port, folder: [
+        Server("smtpd", SMTPD_BACKUP_EVERY, lambda port, folder: [
             os.path.join(build, "bin", "smtpd"), "--port", str(port), "--dir", folder,
-            "--quiet"]),
-        Server("smtp-sink", False, lambda port, folder: [
+            "--backup-every", str(SMTPD_BACKUP_EVERY), "--quiet"]),
+        Server("smtp-sink", 0, lambda port, folder: [
             os.path.join(postfix, "sbin", "smtp-sink")] + sink_user + [
             "127.0.0.1:%d" % port, "256"],
             {"LD_LIBRARY_PATH": os.path.join(postfix, "lib", "postfix")}),
-        Server("aiosmtpd", True, lambda port, folder: [
+        Server("aiosmtpd", NO_BACKUPS, lambda port, folder: [
             "/usr/bin/python3", os.path.join(HERE, "aiosmtpd_mailbox.py"), "--port", str(port),
             "--dir", folder]),
     ]
@@ -163,7 +139,7 @@ def on_cpu(cpu):
     return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
 
 
-def run_once(server, shape, messages, peers, scratch, pin):
+def run_once(server, shape, messages, build, peers, scratch, pin):
     """One fresh server, one smtp-source run; the figures, or an exception saying why not."""
     folder = tempfile.mkdtemp(dir=scratch, prefix=server.name + "-")
     port = free_port()
@@ -207,8 +183,9 @@ def run_once(server, shape, messages, peers, scratch, pin):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    if server.stores:
-        wrong = check_mailbox_folder(folder, messages)
+    if server.backup_every:
+        checker = os.path.join(build, "bin", "mailbox_check")
+        wrong = check_mailbox_folder(checker, folder, messages, server.backup_every)
         if wrong:
             raise RuntimeError("%s, %s: %s" % (server.name, shape.name, wrong))
     shutil.rmtree(folder)
@@ -280,7 +257,8 @@ def main():
             order = lineup[round_index % 3:] + lineup[:round_index % 3]  # A B C, B C A, C A B
             for shape in SHAPES:
                 for server in order:
-                    figures = run_once(server, shape, counts[shape.name], peers, scratch, pin)
+                    figures = run_once(server, shape, counts[shape.name], build, peers,
+                                       scratch, pin)
                     runs[shape.name][server.name].append(figures)
             print("round %d of %d done (%s first)" % (round_index + 1, args.rounds,
                                                       order[0].name), flush=True)

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
-"""The bench's own check: a mailbox folder passes only if it holds messages 1..N once each,
-every file in number order, every backup exactly its range."""
+"""The bench's own tests: the mailbox rule it applies (the suite's, through mailbox_check)
+rejects every kind of broken folder; its chart is drawn to scale.
+
+    peer_bench_test.py PATH/TO/mailbox_check
+"""
 import os
 import shutil
 import sys
@@ -19,6 +22,8 @@ def record(number):
 
 
 class MailboxFolderCheck(unittest.TestCase):
+    """The rule the bench applies, through `mailbox_check` (argv[1]), backups every 3."""
+
     def folder(self, files):
         path = tempfile.mkdtemp(prefix="postable-bench-test-")
         self.addCleanup(shutil.rmtree, path)
@@ -27,29 +32,35 @@ class MailboxFolderCheck(unittest.TestCase):
                 f.write("".join(record(n) for n in numbers))
         return path
 
+    def check(self, files, expected):
+        return check_mailbox_folder(CHECKER, self.folder(files), expected, 3)
+
     def test_a_complete_folder_passes(self):
-        path = self.folder({"mailbox.1-3": [1, 2, 3], "mailbox.4-6": [4, 5, 6], "mailbox": [7]})
-        self.assertIsNone(check_mailbox_folder(path, 7))
+        files = {"mailbox.1-3": [1, 2, 3], "mailbox.4-6": [4, 5, 6], "mailbox": [7]}
+        self.assertIsNone(self.check(files, 7))
 
     def test_a_lost_message_is_named(self):
-        path = self.folder({"mailbox.1-3": [1, 2, 3], "mailbox": [5]})
-        self.assertIn("missing [4]", check_mailbox_folder(path, 5))
+        wrong = self.check({"mailbox.1-3": [1, 2, 3], "mailbox": [5]}, 5)
+        self.assertIn("mailbox holds [5 ], not [4 5 ]", wrong)
 
     def test_an_unacknowledged_extra_message_fails(self):
-        path = self.folder({"mailbox": [1, 2, 3]})
-        self.assertIn("3 stored for 2 acknowledged", check_mailbox_folder(path, 2))
+        self.assertIn("holds [1 2 ], not [1 ]", self.check({"mailbox": [1, 2]}, 1))
 
     def test_a_repeated_number_fails(self):
-        path = self.folder({"mailbox.1-2": [1, 2], "mailbox": [2, 3]})
-        self.assertIn("repeated", check_mailbox_folder(path, 3))
+        wrong = self.check({"mailbox.1-3": [1, 2, 3], "mailbox": [3, 4]}, 4)
+        self.assertIn("mailbox holds [3 4 ], not [4 ]", wrong)
 
     def test_a_backup_with_the_wrong_group_fails(self):
-        path = self.folder({"mailbox.1-2": [1, 3], "mailbox": [2]})
-        self.assertIn("mailbox.1-2 holds [1, 3]", check_mailbox_folder(path, 3))
+        wrong = self.check({"mailbox.1-3": [1, 2, 4], "mailbox": [3]}, 3)
+        self.assertIn("mailbox.1-3 holds [1 2 4 ]", wrong)
+
+    def test_a_missing_or_misnamed_backup_fails(self):
+        wrong = self.check({"mailbox.2-4": [1, 2, 3], "mailbox": []}, 3)
+        self.assertIn("an unexpected file mailbox.2-4", wrong)
+        self.assertIn("mailbox.1-3 is missing", wrong)
 
     def test_a_file_out_of_number_order_fails(self):
-        path = self.folder({"mailbox": [2, 1]})
-        self.assertIn("out of number order", check_mailbox_folder(path, 2))
+        self.assertIn("holds [2 1 ]", self.check({"mailbox": [2, 1]}, 2))
 
 
 class Chart(unittest.TestCase):
@@ -72,4 +83,5 @@ class Chart(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    CHECKER = sys.argv.pop(1) if len(sys.argv) > 1 else "build/bin/mailbox_check"
     unittest.main()

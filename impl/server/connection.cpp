@@ -131,13 +131,15 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
   const int fd = connection.socket.get();
   const Duration long_wait = long_wait_for(config.timeout);
   set_receive_timeout(fd, long_wait);
-  Session session(config, monotonic_now(),
-                  [&report](const model::Row& row) { report.ending = describe(row); });
+  // The last row is named once, at the end, not formatted for every command.
+  const model::Row* last_row = nullptr;
+  Session session(config, monotonic_now(), [&last_row](const model::Row& row) { last_row = &row; });
+  std::string_view broke;
   for (;;) {
     const bool sent = send_all(fd, session.output(), monotonic_now() + config.timeout);
     session.clear_output();  // keeps the reply buffer for the next reply
     if (!sent) {
-      report.ending += " (the client stopped reading)";
+      broke = " (the client stopped reading)";
       break;
     }
     if (session.closed()) break;
@@ -162,6 +164,8 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
     }
   }
+  if (last_row != nullptr) report.ending = describe(*last_row);
+  report.ending += broke;
   return report;
 }
 

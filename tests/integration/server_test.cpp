@@ -357,6 +357,20 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_accepting_but_finishes_running_sessions) {
   BOOST_TEST(server.log().find("stopping") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(each_connection_logs_one_line_with_its_messages_and_last_row) {
+  ServerProcess server({});
+  {
+    Client client(server.port());
+    BOOST_REQUIRE(client.reply());
+    BOOST_TEST(client.ask("HELO h") == "250 postable");
+    BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  }
+  BOOST_TEST(server.stop() == 0);
+  const std::string log = server.log();
+  BOOST_TEST(log.find(": 0 message(s); HELLO -> CLOSED on QUIT ok / 221\n") != std::string::npos,
+             log);
+}
+
 BOOST_AUTO_TEST_CASE(bad_flags_and_start_up_failures_get_one_line_and_a_non_zero_exit) {
   const auto one_line = [](const std::string& text) {
     return !text.empty() && text.find('\n') == text.size() - 1;

@@ -1,34 +1,16 @@
-#include "client.hpp"
+#include "sim/client.hpp"
+
+#include "peer/deviant.hpp"
 
 namespace postable::sim {
 
-const char* behaviour_name(Behaviour behaviour) {
-  switch (behaviour) {
-    case Behaviour::polite:
-      return "polite";
-    case Behaviour::erroneous:
-      return "erroneous";
-    case Behaviour::idle:
-      return "idle";
-    case Behaviour::bytewise:
-      return "bytewise";
-    case Behaviour::pipelined:
-      return "pipelined";
-    case Behaviour::dropper:
-      return "dropper";
-  }
-  return "?";
-}
-
 Behaviour draw_behaviour(const Mix& mix, Rng& rng) {
-  const std::uint64_t weights[] = {mix.polite,   mix.erroneous, mix.idle,
-                                   mix.bytewise, mix.pipelined, mix.dropper};
   std::uint64_t total = 0;
-  for (std::uint64_t w : weights) total += w;
+  for (const std::uint64_t w : mix.weights) total += w;
   std::uint64_t draw = rng.below(total);
-  for (int i = 0; i < 6; ++i) {
-    if (draw < weights[i]) return static_cast<Behaviour>(i);
-    draw -= weights[i];
+  for (std::size_t i = 0; i < mix.weights.size(); ++i) {
+    if (draw < mix.weights[i]) return static_cast<Behaviour>(i);
+    draw -= mix.weights[i];
   }
   return Behaviour::polite;
 }
@@ -43,11 +25,11 @@ Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
               [this](const model::Row& row) {
                 if (row.clock == Clock::restart) last_forward = sending_at_;
               }),
-      messages_left_(int(rng_.between(1, 3))) {}
+      script_(rng_.between(1, 3), peer::ScriptStyle{0.3, 0.0}) {}
 
 const Batch* Client::next(Instant now) {
   confirmed_forward = last_forward;            // every reply so far has come
-  if (!mirror_.wants_input()) return nullptr;  // closed, or waiting for a stored message
+  if (!mirror_.session().wants_input()) return nullptr;  // closed, or waiting for a message
   if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
     return nullptr;  // says HELO, then nothing: the server must time it out
   }
@@ -59,8 +41,8 @@ const Batch* Client::next(Instant now) {
   if (behaviour_ == Behaviour::dropper && mirror_.mode() == Mode::data) {
     batch.bytes = "a message cut short\r\nin the midd";
     batch.then_close = true;
-    mirror_.feed(batch.bytes, Instant{});
-    mirror_.on_eof(Instant{});
+    mirror_.send(batch.bytes, Instant{});
+    mirror_.hang_up(Instant{});
     return &batch;
   }
   do {  // a pipelining client sends everything up to the end of a message at once
@@ -69,58 +51,38 @@ const Batch* Client::next(Instant now) {
       body(batch.bytes);
     else
       command(batch.bytes);
-    mirror_.feed(std::string_view(batch.bytes).substr(start), Instant{});
-  } while (behaviour_ == Behaviour::pipelined && mirror_.wants_input() &&
+    mirror_.send(std::string_view(batch.bytes).substr(start), Instant{});
+  } while (behaviour_ == Behaviour::pipelined && mirror_.session().wants_input() &&
            batch.bytes.size() < 64 * 1024);
   return &batch;
 }
 
+// The next verb from the table's forward path, in the simulator's plain words.
 void Client::command(std::string& out) {
-  if (behaviour_ == Behaviour::erroneous && rng_.chance(0.4)) return deviant(out);
-  switch (mirror_.state()) {
-    case model::State::READY:
-      out.append("HELO client").append(std::to_string(id_ % 100)).append("\r\n");
-      return;
-    case model::State::HELLO:
-      if (messages_left_ == 0) {
-        out.append("QUIT\r\n");
-        return;
-      }
-      --messages_left_;
-      out.append("MAIL FROM: <c").append(std::to_string(id_)).append("@sim>\r\n");
-      return;
-    case model::State::MAIL:
-      out.append("RCPT TO: <r").append(1, char('0' + rng_.below(10))).append("@sim>\r\n");
-      return;
-    default:
-      out.append(rng_.chance(0.3) ? "RCPT TO: <more@sim>\r\n" : "DATA\r\n");
+  if (behaviour_ == Behaviour::erroneous && rng_.chance(0.4)) {
+    return peer::append_deviant_line(out, rng_);
   }
-}
-
-void Client::deviant(std::string& out) {
-  static const char* const lines[] = {"HELO\r\n",
-                                      "HELO two hosts\r\n",
-                                      "EHLO again\r\n",
-                                      "MAIL\r\n",
-                                      "MAIL FROM: a b\r\n",
-                                      "RCPT TO:\r\n",
-                                      "RCPT TO: a\x01z\r\n",
-                                      "DATA now\r\n",
-                                      "DATA\r\n",
-                                      "NOOP\r\n",
-                                      "RSET\r\n",
-                                      "RSET all\r\n",
-                                      "QUIT now\r\n",
-                                      "mkdir\r\n",
-                                      "\r\n",
-                                      "MAIL FROM: x@y\r\n",
-                                      "RCPT TO: x@y\r\n",
-                                      "HELO again\r\n"};
-  if (rng_.chance(0.02)) {
-    out.append("NOOP ").append(1200, 'x').append("\r\n");
-    return;
+  const peer::ScriptedVerb step = script_.next(mirror_.state(), rng_);
+  const model::VerbInfo& verb = model::verbs[std::size_t(step.verb)];
+  out.append(verb.name);
+  switch (verb.arg) {
+    case ArgClass::host:
+      out.append(" client").append(std::to_string(id_ % 100));
+      break;
+    case ArgClass::from:
+      out.append(" FROM: <c").append(std::to_string(id_)).append("@sim>");
+      break;
+    case ArgClass::to:
+      if (step.again)
+        out.append(" TO: <more@sim>");
+      else
+        out.append(" TO: <r").append(1, char('0' + rng_.below(10))).append("@sim>");
+      break;
+    case ArgClass::none:
+    case ArgClass::any:
+      break;
   }
-  out.append(lines[rng_.below(std::size(lines))]);
+  out.append("\r\n");
 }
 
 // Lines of every kind a body can hold, dot-stuffed as a client must, then the end marker.

@@ -1,19 +1,19 @@
-// A virtual client: a behaviour, its own seeded generator, and a mirror Session (the
-// table-driven core) that says what the server must answer to the bytes it sends.
+// A virtual client: a behaviour, its own seeded generator, a script of the forward path read
+// from the table (impl/peer), and a mirror of the server (the table-driven core) that says
+// what the server must answer to the bytes it sends.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "params.hpp"
-#include "rng.hpp"
-#include "session.hpp"
+#include "core/rng.hpp"
+#include "peer/forward_path.hpp"
+#include "peer/mirror.hpp"
+#include "sim/params.hpp"
 
 namespace postable::sim {
 
-enum class Behaviour { polite, erroneous, idle, bytewise, pipelined, dropper };
-const char* behaviour_name(Behaviour behaviour);
 Behaviour draw_behaviour(const Mix& mix, Rng& rng);
 
 struct Batch {
@@ -28,11 +28,11 @@ class Client {
          Instant now);
 
   // What the client does once every reply it waits for has come: null means it waits (for a
-  // timeout) or is done. The batch is already fed to the mirror; it stays valid until the
-  // next call.
+  // timeout) or is done. The batch is already sent to the mirror, which owes its replies; it
+  // stays valid until the next call.
   const Batch* next(Instant now);
 
-  Session& mirror() { return mirror_; }
+  peer::Mirror& mirror() { return mirror_; }
   Behaviour behaviour() const { return behaviour_; }
   std::uint64_t id() const { return id_; }
   std::string transcript;     // what went each way, when transcribing
@@ -54,8 +54,8 @@ class Client {
   Behaviour behaviour_;
   Rng rng_;
   Instant sending_at_{};
-  Session mirror_;  // fed at a fixed instant: it predicts content; time is checked apart
-  int messages_left_;
+  peer::Mirror mirror_;  // fed at a fixed instant: it predicts content; time is checked apart
+  peer::ForwardScript script_;
   Batch batch_;  // reused: its buffer stays allocated
 };
 

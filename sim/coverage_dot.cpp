@@ -1,8 +1,8 @@
-#include "coverage_dot.hpp"
+#include "sim/coverage_dot.hpp"
 
 #include <map>
 
-#include "table.hpp"
+#include "core/table.hpp"
 
 namespace postable::sim {
 

@@ -3,14 +3,16 @@
 // on a violated invariant, the client's transcript and the command that replays it.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include <unistd.h>
-#include "coverage_dot.hpp"
-#include "world.hpp"
+#include "sim/coverage_dot.hpp"
+#include "sim/world.hpp"
 
 using namespace postable;
 using namespace postable::sim;
@@ -23,31 +25,33 @@ std::string fixed(double value) {
   return text;
 }
 
+// Numbers rounded to the thousandth, as the summary prints them.
+double thousandths(double value) {
+  return std::round(value * 1000) / 1000;
+}
+
 std::string summary_json(const Params& params, const Summary& s, double wall_seconds) {
-  std::string out = "{\n  \"seed\": " + std::to_string(params.seed) + ",\n";
-  out += "  \"parameters\": \"" + params.describe() + "\",\n";
-  out +=
-      "  \"virtual_seconds\": " + fixed(double(s.virtual_end.since_origin.count()) / 1e9) + ",\n";
-  out += "  \"sessions\": " + std::to_string(s.sessions) + ",\n";
-  out += "  \"messages\": " + std::to_string(s.messages) + ",\n";
-  out += "  \"events\": " + std::to_string(s.events) + ",\n";
-  out += "  \"refused\": " + std::to_string(s.refused) + ",\n";
-  out += "  \"replies\": {";
-  bool first = true;
-  for (const auto& [code, count] : s.replies) {
-    out += std::string(first ? "" : ", ") + "\"" + std::to_string(code) +
-           "\": " + std::to_string(count);
-    first = false;
-  }
-  out += "},\n  \"latency_us\": {\"p50\": " + std::to_string(s.latency.percentile(0.5)) +
-         ", \"p99\": " + std::to_string(s.latency.percentile(0.99)) + "},\n";
+  nlohmann::ordered_json replies = nlohmann::ordered_json::object();
+  for (const auto& [code, count] : s.replies) replies[std::to_string(code)] = count;
   const auto covered =
       std::count_if(s.row_counts.begin(), s.row_counts.end(), [](auto n) { return n > 0; });
-  out += "  \"rows_covered\": " + std::to_string(covered) + ",\n";
-  out += "  \"digest\": \"" + std::to_string(s.digest) + "\",\n";
-  out += "  \"wall\": {\"seconds\": " + fixed(wall_seconds) + ", \"events_per_second\": " +
-         fixed(wall_seconds > 0 ? double(s.events) / wall_seconds : 0) + "}\n}\n";
-  return out;
+  const nlohmann::ordered_json json = {
+      {"seed", params.seed},
+      {"parameters", params.describe()},
+      {"virtual_seconds", thousandths(double(s.virtual_end.since_origin.count()) / 1e9)},
+      {"sessions", s.sessions},
+      {"messages", s.messages},
+      {"events", s.events},
+      {"refused", s.refused},
+      {"replies", replies},
+      {"latency_us", {{"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)}}},
+      {"rows_covered", covered},
+      {"digest", std::to_string(s.digest)},
+      {"wall",
+       {{"seconds", thousandths(wall_seconds)},
+        {"events_per_second", thousandths(wall_seconds > 0 ? double(s.events) / wall_seconds : 0)}}},
+  };
+  return json.dump(2) + "\n";
 }
 
 // One seed: returns 0 when every invariant held.
@@ -104,14 +108,7 @@ int run_one(Params params, const Fixed& fixed_flags, const Outputs& outputs) {
   if (replayed && !replayed->transcript.empty()) {
     std::cout << "client " << violation->client << ":\n" << replayed->transcript;
   }
-  const Mix& m = params.mix;
-  std::cout << "replay: smtpsim --seed " << params.seed << " --clients " << params.clients
-            << " --workers " << params.workers << " --backup-every " << params.backup_every
-            << " --timeout " << params.timeout_seconds << " --rate " << params.arrivals_per_second
-            << " --mix polite=" << m.polite << ",erroneous=" << m.erroneous << ",idle=" << m.idle
-            << ",bytewise=" << m.bytewise << ",pipelined=" << m.pipelined
-            << ",dropper=" << m.dropper << (params.fault == Fault::none ? "" : " --fault ")
-            << (params.fault == Fault::none ? "" : fault_name(params.fault)) << "\n";
+  std::cout << "replay: " << params.replay_command() << "\n";
   return 1;
 }
 
@@ -140,8 +137,7 @@ int main(int argc, char** argv) {
   auto* mix_flag =
       app.add_option("--mix", mix, "behaviour weights: polite=6,erroneous=3,idle=1,...");
   app.add_option("--fault", fault, "a planted bug, to show the oracle catches it")
-      ->check(CLI::IsMember(
-          {"none", "delivery-ignores-backup", "skip-number", "early-timeout", "greedy-acceptor"}));
+      ->check(CLI::IsMember(std::vector<std::string>(fault_names.begin(), fault_names.end())));
   app.add_option("--json", outputs.json, "write the summary as JSON here");
   app.add_option("--trace", outputs.trace, "write a Chrome trace-event file here (Perfetto)");
   app.add_option("--coverage-dot", outputs.coverage_dot, "the state diagram, weighted by use");
@@ -160,11 +156,10 @@ int main(int argc, char** argv) {
   fixed_flags.mix = mix_flag->count() > 0;
   fixed_flags.rate = rate->count() > 0;
   if (fixed_flags.mix && !parse_mix(mix, params.mix)) {
-    std::cerr << "smtpsim: --mix: expected name=weight,... (polite, erroneous, idle, bytewise, "
-                 "pipelined, dropper)\n";
+    std::cerr << "smtpsim: --mix: expected name=weight,... (" << Mix{}.describe('=') << ")\n";
     return 2;
   }
-  parse_fault(fault, params.fault);
+  params.fault = *enum_from_name<Fault>(fault_names, fault);  // IsMember checked it
   if (seeds.empty()) return run_one(params, fixed_flags, outputs);
   const std::size_t dots = seeds.find("..");
   std::uint64_t first = 0, last = 0;

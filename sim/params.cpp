@@ -1,4 +1,4 @@
-#include "params.hpp"
+#include "sim/params.hpp"
 
 #include <cstdio>
 
@@ -14,20 +14,13 @@ std::string number(double value) {
 
 }  // namespace
 
-const char* fault_name(Fault fault) {
-  switch (fault) {
-    case Fault::none:
-      return "none";
-    case Fault::delivery_ignores_backup:
-      return "delivery-ignores-backup";
-    case Fault::skip_number:
-      return "skip-number";
-    case Fault::early_timeout:
-      return "early-timeout";
-    case Fault::greedy_acceptor:
-      return "greedy-acceptor";
+std::string Mix::describe(char joiner) const {
+  std::string out;
+  for (std::size_t b = 0; b < weights.size(); ++b) {
+    out.append(b == 0 ? "" : ",").append(behaviour_names[b]);
+    out.append(1, joiner).append(std::to_string(weights[b]));
   }
-  return "?";
+  return out;
 }
 
 std::string Params::describe() const {
@@ -38,11 +31,18 @@ std::string Params::describe() const {
       " backlog=" + std::to_string(backlog) + " latency-ms=" + number(latency_min_ms) + ".." +
       number(latency_max_ms) + " fragment=" + number(fragment_chance) +
       " backup-ms=" + number(backup_min_ms) + ".." + number(backup_max_ms);
-  out += " mix=polite:" + std::to_string(mix.polite) +
-         ",erroneous:" + std::to_string(mix.erroneous) + ",idle:" + std::to_string(mix.idle) +
-         ",bytewise:" + std::to_string(mix.bytewise) +
-         ",pipelined:" + std::to_string(mix.pipelined) + ",dropper:" + std::to_string(mix.dropper);
-  if (fault != Fault::none) out += std::string(" fault=") + fault_name(fault);
+  out += " mix=" + mix.describe(':');
+  if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
+  return out;
+}
+
+std::string Params::replay_command() const {
+  std::string out = "smtpsim --seed " + std::to_string(seed) +
+                    " --clients " + std::to_string(clients) + " --workers " + std::to_string(workers) +
+                    " --backup-every " + std::to_string(backup_every) +
+                    " --timeout " + number(timeout_seconds) + " --rate " + number(arrivals_per_second) +
+                    " --mix " + mix.describe('=');
+  if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }
 
@@ -60,8 +60,9 @@ Params draw_world(Params p, const Fixed& fixed) {
   p.fragment_chance = double(rng.between(0, 100)) / 100.0;
   p.backup_min_ms = double(rng.between(0, 20));
   p.backup_max_ms = p.backup_min_ms + double(rng.between(0, 500));
-  const Mix mix{rng.between(1, 10), rng.between(0, 5), rng.between(0, 2),
-                rng.between(0, 2),  rng.between(0, 5), rng.between(0, 2)};
+  // In the order of behaviour_names: braces evaluate left to right.
+  const Mix mix{{rng.between(1, 10), rng.between(0, 5), rng.between(0, 2), rng.between(0, 2),
+                 rng.between(0, 5), rng.between(0, 2)}};
   if (!fixed.workers) p.workers = workers;
   if (!fixed.backup_every) p.backup_every = backup_every;
   if (!fixed.timeout) p.timeout_seconds = timeout;
@@ -77,41 +78,18 @@ bool parse_mix(const std::string& text, Mix& mix) {
     const std::string item = text.substr(start, end - start);
     const std::size_t eq = item.find('=');
     if (eq == std::string::npos) return false;
-    const std::string key = item.substr(0, eq);
-    std::uint64_t value = 0;
+    const auto behaviour = enum_from_name<Behaviour>(behaviour_names, item.substr(0, eq));
+    if (!behaviour) return false;
     try {
-      value = std::stoull(item.substr(eq + 1));
+      mix[*behaviour] = std::stoull(item.substr(eq + 1));
     } catch (...) {
       return false;
     }
-    if (key == "polite")
-      mix.polite = value;
-    else if (key == "erroneous")
-      mix.erroneous = value;
-    else if (key == "idle")
-      mix.idle = value;
-    else if (key == "bytewise")
-      mix.bytewise = value;
-    else if (key == "pipelined")
-      mix.pipelined = value;
-    else if (key == "dropper")
-      mix.dropper = value;
-    else
-      return false;
     start = end + 1;
   }
-  return mix.polite + mix.erroneous + mix.idle + mix.bytewise + mix.pipelined + mix.dropper > 0;
-}
-
-bool parse_fault(const std::string& text, Fault& fault) {
-  for (Fault f : {Fault::none, Fault::delivery_ignores_backup, Fault::skip_number,
-                  Fault::early_timeout, Fault::greedy_acceptor}) {
-    if (text == fault_name(f)) {
-      fault = f;
-      return true;
-    }
-  }
-  return false;
+  std::uint64_t total = 0;
+  for (const std::uint64_t weight : mix.weights) total += weight;
+  return total > 0;
 }
 
 }  // namespace postable::sim

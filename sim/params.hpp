@@ -2,33 +2,57 @@
 // swarm), and the first line a run prints names the seed and every value drawn.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "rng.hpp"
+#include "core/rng.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable::sim {
 
-// Weights of the client behaviours.
+// How a virtual client behaves. Names: the one table below (flags, reports, replay lines).
+enum class Behaviour : std::uint8_t {
+  polite,     // one or several messages, by the book
+  erroneous,  // strays into every error of the protocol
+  idle,       // says nothing until the timeout
+  bytewise,   // sends one byte at a time
+  pipelined,  // sends a whole transaction at once
+  dropper,    // disconnects in the middle of DATA
+};
+inline constexpr std::array<std::string_view, 6> behaviour_names{
+    "polite", "erroneous", "idle", "bytewise", "pipelined", "dropper"};
+inline std::string_view behaviour_name(Behaviour b) {
+  return enum_name(behaviour_names, b);
+}
+
+// Weights of the client behaviours, in the order of `behaviour_names`.
 struct Mix {
-  std::uint64_t polite = 6;     // one or several messages, by the book
-  std::uint64_t erroneous = 3;  // strays into every error of the protocol
-  std::uint64_t idle = 1;       // says nothing until the timeout
-  std::uint64_t bytewise = 1;   // sends one byte at a time
-  std::uint64_t pipelined = 2;  // sends a whole transaction at once
-  std::uint64_t dropper = 1;    // disconnects in the middle of DATA
+  std::array<std::uint64_t, behaviour_names.size()> weights{6, 3, 1, 1, 2, 1};
+  std::uint64_t& operator[](Behaviour b) { return weights[std::size_t(b)]; }
+  std::uint64_t operator[](Behaviour b) const { return weights[std::size_t(b)]; }
+  std::string describe(char joiner) const;  // "polite=6,erroneous=3,..." with '=' or ':'
 };
 
-// Planted bugs in the simulated shells, to show that the oracle catches each.
-enum class Fault { none, delivery_ignores_backup, skip_number, early_timeout, greedy_acceptor };
+// Planted bugs in the simulated shells, to show that the oracle catches each (buggify.hpp).
+enum class Fault : std::uint8_t {
+  none,
+  delivery_ignores_backup,
+  skip_number,
+  early_timeout,
+  greedy_acceptor,
+};
+inline constexpr std::array<std::string_view, 5> fault_names{
+    "none", "delivery-ignores-backup", "skip-number", "early-timeout", "greedy-acceptor"};
 
 struct Params {
   std::uint64_t seed = 1;
   std::uint64_t clients = 1000;
-  std::uint64_t workers = 32;
-  std::uint64_t backup_every = 32;
-  double timeout_seconds = 10;
+  std::uint64_t workers = model::pool_threads;
+  std::uint64_t backup_every = model::backup_every;
+  double timeout_seconds = double(model::timeout_seconds);
   double arrivals_per_second = 2000;
   std::uint64_t backlog = 128;
   double latency_min_ms = 0.05, latency_max_ms = 2;
@@ -38,6 +62,7 @@ struct Params {
   Fault fault = Fault::none;
 
   std::string describe() const;  // "seed=... clients=... workers=..."
+  std::string replay_command() const;  // the smtpsim command line that makes this world
 };
 
 // Which parameters the command line fixed; the rest are drawn from the seed.
@@ -48,7 +73,5 @@ struct Fixed {
 Params draw_world(Params base, const Fixed& fixed);
 
 bool parse_mix(const std::string& text, Mix& mix);  // "polite=6,idle=1,..."
-bool parse_fault(const std::string& text, Fault& fault);
-const char* fault_name(Fault fault);
 
 }  // namespace postable::sim

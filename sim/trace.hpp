@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "time.hpp"
+#include "core/time.hpp"
 
 namespace postable::sim {
 

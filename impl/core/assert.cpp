@@ -1,4 +1,4 @@
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "command.hpp"
+#include "core/command.hpp"
 
 #include <algorithm>
 
@@ -60,12 +60,12 @@ Command classify(std::string_view line, bool strict) {
       std::size_t(std::find_if(line.begin(), line.end(), is_blank) - line.begin());
   const std::string_view verb = line.substr(0, verb_end);
   const std::string_view rest = trim(line.substr(verb_end));
-  Command command{input_of(Event::unknown), Outcome::ok, {}};
+  Command command{model::Input::unknown, Outcome::ok, {}};
   for (std::size_t v = 0; v < model::verb_count; ++v) {
     const model::VerbInfo& info = model::verbs[v];
     if (!equals_ignoring_case(verb, info.name)) continue;
     if (strict && info.profile == Profile::extension) break;
-    command.input = v;
+    command.input = model::input_of(model::Verb(v));
     switch (info.arg) {
       case ArgClass::none:
         if (!rest.empty()) command.outcome = Outcome::syntax;

@@ -1,8 +1,8 @@
-#include "framer.hpp"
+#include "core/framer.hpp"
 
 #include <cstring>
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable {
 

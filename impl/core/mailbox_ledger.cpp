@@ -1,6 +1,6 @@
-#include "mailbox_ledger.hpp"
+#include "core/mailbox_ledger.hpp"
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable {
 

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable {
 

@@ -1,4 +1,6 @@
-#include "record.hpp"
+#include "core/record.hpp"
+
+#include <optional>
 
 namespace postable {
 
@@ -45,6 +47,105 @@ std::string format_record(const Envelope& envelope, std::uint64_t number,
   std::string out;
   out.reserve(head_bytes(envelope, server_name) + envelope.body.size() + record_end.size());
   append_record(out, envelope, number, server_name);
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view received_prefix = "Received: from ";
+constexpr std::string_view received_suffix = " (CS4410MP3)";
+
+// The line at `at` (without its LF), or nullopt when no LF ends it.
+std::optional<std::string_view> line_at(std::string_view text, std::size_t at) {
+  const std::size_t end = text.find('\n', at);
+  if (end == std::string_view::npos) return std::nullopt;
+  return text.substr(at, end - at);
+}
+
+std::optional<std::uint64_t> digits_value(std::string_view digits) {
+  if (digits.empty() || digits.size() > 19) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char digit : digits) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    value = value * 10 + std::uint64_t(digit - '0');
+  }
+  return value;
+}
+
+// Whether a record starts at `at`: its `Received:` line, then its `Number:` line.
+bool record_starts(std::string_view text, std::size_t at) {
+  const auto received = line_at(text, at);
+  if (!received || !received->starts_with(received_prefix) ||
+      !received->ends_with(received_suffix)) {
+    return false;
+  }
+  const auto number = line_at(text, at + received->size() + 1);
+  return number && number->starts_with("Number: ") && digits_value(number->substr(8));
+}
+
+// Reads the head at `at` into `record`; returns where the body starts, or nullopt.
+std::optional<std::size_t> read_head(std::string_view text, std::size_t at, ParsedRecord& record) {
+  std::string_view line = *line_at(text, at);
+  const std::string_view from_by = line.substr(
+      received_prefix.size(), line.size() - received_prefix.size() - received_suffix.size());
+  const std::size_t by = from_by.rfind(" by ");
+  if (by == std::string_view::npos) return std::nullopt;
+  record.envelope.helo = from_by.substr(0, by);
+  record.server_name = from_by.substr(by + 4);
+  at += line.size() + 1;
+  line = *line_at(text, at);
+  record.number = *digits_value(line.substr(8));
+  at += line.size() + 1;
+  const auto from = line_at(text, at);
+  if (!from || !from->starts_with("From: ")) return std::nullopt;
+  record.envelope.sender = from->substr(6);
+  at += from->size() + 1;
+  for (auto to = line_at(text, at); to && to->starts_with("To: "); to = line_at(text, at)) {
+    record.envelope.recipients.emplace_back(to->substr(4));
+    at += to->size() + 1;
+  }
+  const auto blank = line_at(text, at);
+  if (!blank || !blank->empty()) return std::nullopt;
+  return at + 1;
+}
+
+// Where the body that starts at `at` ends: at its record's closing empty line, the one
+// followed by the next record or by the end of the text; nullopt when the text is torn.
+std::optional<std::size_t> body_end(std::string_view text, std::size_t at) {
+  for (std::size_t line = at; line < text.size();) {
+    const std::size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) return std::nullopt;
+    if (end == line && (end + 1 == text.size() || record_starts(text, end + 1))) return line;
+    line = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ParsedRecords parse_records(std::string_view text) {
+  ParsedRecords out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    if (!record_starts(text, at)) {
+      out.problem = "no record starts at byte " + std::to_string(at);
+      return out;
+    }
+    ParsedRecord record;
+    const auto body = read_head(text, at, record);
+    if (!body) {
+      out.problem = "the head of message " + std::to_string(record.number) + " is malformed";
+      return out;
+    }
+    const auto end = body_end(text, *body);
+    if (!end) {
+      out.problem = "message " + std::to_string(record.number) + " has no end";
+      return out;
+    }
+    record.envelope.body = text.substr(*body, *end - *body);
+    out.records.push_back(std::move(record));
+    at = *end + record_end.size();
+  }
   return out;
 }
 

@@ -11,8 +11,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "envelope.hpp"
+#include "core/envelope.hpp"
 
 namespace postable {
 
@@ -26,5 +27,24 @@ void append_record(std::string& out, const Envelope& envelope, std::uint64_t num
                    std::string_view server_name);
 std::string format_record(const Envelope& envelope, std::uint64_t number,
                           std::string_view server_name);
+
+// A record read back from a mailbox file.
+struct ParsedRecord {
+  std::uint64_t number = 0;
+  std::string server_name;
+  Envelope envelope;
+  friend bool operator==(const ParsedRecord&, const ParsedRecord&) = default;
+};
+
+struct ParsedRecords {
+  std::vector<ParsedRecord> records;  // in file order, up to the first problem
+  std::string problem;                // empty when the whole text is records
+};
+
+// The one reader of the record format: everything that reads a mailbox file (multiclient
+// --verify, the tests' mailbox-folder rule, the simulator's oracle) reads it here. A record
+// starts at a `Received:` line followed by a `Number:` line; its body runs to the empty line
+// before the next such pair, or before the end of the text.
+ParsedRecords parse_records(std::string_view text);
 
 }  // namespace postable

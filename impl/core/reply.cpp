@@ -1,6 +1,6 @@
-#include "reply.hpp"
+#include "core/reply.hpp"
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable {
 
@@ -37,44 +37,6 @@ std::string render_reply(model::Reply reply, const ReplyValues& values) {
   std::string out;
   append_reply(out, reply, values);
   return out;
-}
-
-std::vector<std::string> reply_lines(const std::string& output) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < output.size();) {
-    const std::size_t end = output.find("\r\n", start);
-    lines.push_back(output.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 2;
-  }
-  return lines;
-}
-
-DeliveredReply::DeliveredReply(std::string_view name) {
-  const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
-  const std::size_t at = zero.rfind('0');
-  before_ = zero.substr(0, at);
-  after_ = zero.substr(at + 1, zero.size() - at - 3);  // less the CRLF
-}
-
-std::optional<std::uint64_t> DeliveredReply::number(std::string_view line) const {
-  if (!line.starts_with(before_) || !line.ends_with(after_) ||
-      line.size() < before_.size() + after_.size()) {
-    return std::nullopt;
-  }
-  const std::string_view digits =
-      line.substr(before_.size(), line.size() - before_.size() - after_.size());
-  if (digits.empty() || digits.size() > 18) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char digit : digits) {
-    if (digit < '0' || digit > '9') return std::nullopt;
-    value = value * 10 + std::uint64_t(digit - '0');
-  }
-  return value;
-}
-
-std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name) {
-  return DeliveredReply(name).number(line);
 }
 
 }  // namespace postable

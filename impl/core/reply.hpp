@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "smtp_table.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable {
 
@@ -21,22 +21,5 @@ struct ReplyValues {
 
 void append_reply(std::string& out, model::Reply reply, const ReplyValues& values);
 std::string render_reply(model::Reply reply, const ReplyValues& values);
-
-// Splits replies as sent ("...\r\n...\r\n") into lines without their CRLF.
-std::vector<std::string> reply_lines(const std::string& output);
-
-// Reads the number in a `delivered` reply line through the model's template, rendered once
-// for a server name; nullopt when the line is not one.
-class DeliveredReply {
- public:
-  explicit DeliveredReply(std::string_view name);
-  std::optional<std::uint64_t> number(std::string_view line) const;
-
- private:
-  std::string before_, after_;  // the rendered template's text around its number
-};
-
-// The same, for one line.
-std::optional<std::uint64_t> delivered_number(std::string_view line, std::string_view name);
 
 }  // namespace postable

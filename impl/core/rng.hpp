@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable {
 

@@ -1,8 +1,8 @@
-#include "session.hpp"
+#include "core/session.hpp"
 
-#include "assert.hpp"
-#include "command.hpp"
-#include "table.hpp"
+#include "core/assert.hpp"
+#include "core/command.hpp"
+#include "core/table.hpp"
 
 namespace postable {
 
@@ -11,7 +11,7 @@ Session::Session(SessionConfig config, Instant now, Observer observer)
       observer_(std::move(observer)),
       framer_(config_.line_bytes_max, config_.message_bytes_max),
       clock_started_(now) {
-  apply(input_of(Event::greet), Outcome::ok, {config_.name, {}, 0}, now);
+  apply(model::input_of(Event::greet), Outcome::ok, {config_.name, {}, 0}, now);
 }
 
 void Session::feed(std::string_view bytes, Instant now) {
@@ -35,10 +35,10 @@ void Session::run(std::string_view& input, Instant now) {
         on_line(event.line, now);
         break;
       case Framer::Kind::too_long:
-        apply(input_of(Event::too_long), Outcome::ok, {config_.name, {}, 0}, now);
+        apply(model::input_of(Event::too_long), Outcome::ok, {config_.name, {}, 0}, now);
         break;
       case Framer::Kind::data_end:
-        apply(input_of(Event::data_end), event.too_big ? Outcome::too_big : Outcome::ok,
+        apply(model::input_of(Event::data_end), event.too_big ? Outcome::too_big : Outcome::ok,
               {config_.name, {}, 0}, now);
         break;
     }
@@ -48,8 +48,9 @@ void Session::run(std::string_view& input, Instant now) {
 void Session::on_line(std::string_view line, Instant now) {
   const Command command = classify(line, config_.strict);
   Outcome outcome = command.outcome;
-  const bool adds_recipient = command.input < model::verb_count &&
-                              model::verbs[command.input].arg == ArgClass::to &&
+  const bool adds_recipient = model::is_verb(command.input) &&
+                              model::verbs[std::size_t(model::verb_of(command.input))].arg ==
+                                  ArgClass::to &&
                               outcome == Outcome::ok;
   if (adds_recipient && transaction_ && transaction_->recipients.size() >= config_.recipients_max) {
     outcome = Outcome::full;
@@ -59,25 +60,25 @@ void Session::on_line(std::string_view line, Instant now) {
 
 void Session::on_eof(Instant now) {
   POSTABLE_ASSERT(wants_input());
-  apply(input_of(Event::eof), Outcome::ok, {config_.name, {}, 0}, now);
+  apply(model::input_of(Event::eof), Outcome::ok, {config_.name, {}, 0}, now);
 }
 
 void Session::on_timeout(Instant now) {
   const auto due = deadline();
   POSTABLE_ASSERT(due && now >= *due);
-  apply(input_of(Event::timeout), Outcome::ok, {config_.name, {}, 0}, now);
+  apply(model::input_of(Event::timeout), Outcome::ok, {config_.name, {}, 0}, now);
 }
 
 void Session::on_delivered(std::uint64_t number, Instant now) {
   POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
   POSTABLE_ASSERT(number > 0);
-  apply(input_of(Event::delivery), Outcome::ok, {config_.name, {}, number}, now);
+  apply(model::input_of(Event::delivery), Outcome::ok, {config_.name, {}, number}, now);
   resume(now);
 }
 
 void Session::on_delivery_failed(Instant now) {
   POSTABLE_ASSERT(awaiting_delivery() && !delivery_);
-  apply(input_of(Event::delivery), Outcome::failed, {config_.name, {}, 0}, now);
+  apply(model::input_of(Event::delivery), Outcome::failed, {config_.name, {}, 0}, now);
   resume(now);
 }
 
@@ -91,12 +92,6 @@ void Session::resume(Instant now) {
   if (!rest.empty() && awaiting_delivery()) held_.assign(rest);
 }
 
-std::string Session::take_output() {
-  std::string out = std::move(output_);
-  output_.clear();
-  return out;
-}
-
 std::optional<Envelope> Session::take_delivery() {
   std::optional<Envelope> out = std::move(delivery_);
   delivery_.reset();
@@ -108,7 +103,7 @@ std::optional<Instant> Session::deadline() const {
   return clock_started_ + config_.timeout;
 }
 
-void Session::apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now) {
+void Session::apply(model::Input input, Outcome outcome, const ReplyValues& values, Instant now) {
   const model::Row* found = find_row(state_, input, outcome);
   POSTABLE_ASSERT(found != nullptr);  // the model compiler proved the table total
   const model::Row& row = *found;

@@ -9,7 +9,7 @@
 //   reuse_body_storage(body)        optional, after the store: saves regrowing the next body
 //   on_timeout(now)                 when now >= *deadline()
 //   on_eof(now)                     the peer closed its side (only while wants_input())
-//   take_output()                   the reply bytes to send, at any time
+//   output(), then clear_output()   the reply bytes to send, at any time; the buffer is kept
 //   closed()                        once true, send what is left and close the connection
 //
 // The session classifies each input and looks the row up in the generated table: the
@@ -22,11 +22,11 @@
 #include <string>
 #include <string_view>
 
-#include "envelope.hpp"
-#include "framer.hpp"
-#include "reply.hpp"
-#include "smtp_table.hpp"
-#include "time.hpp"
+#include "core/envelope.hpp"
+#include "core/framer.hpp"
+#include "core/reply.hpp"
+#include "model/smtp_table.hpp"
+#include "core/time.hpp"
 
 namespace postable {
 
@@ -52,9 +52,9 @@ class Session {
   void on_delivered(std::uint64_t number, Instant now);
   void on_delivery_failed(Instant now);
 
-  std::string take_output();
+  // The replies not yet sent; clear_output() once they are, which keeps the buffer for the next.
   const std::string& output() const { return output_; }
-  void clear_output() { output_.clear(); }  // after output() was read; keeps the buffer
+  void clear_output() { output_.clear(); }
   std::optional<Envelope> take_delivery();
   // After the store: the delivered body's storage, to read the next message into.
   void reuse_body_storage(std::string body) { framer_.reuse_body_storage(std::move(body)); }
@@ -77,7 +77,7 @@ class Session {
   void run(std::string_view& input, Instant now);
   void resume(Instant now);
   void on_line(std::string_view line, Instant now);
-  void apply(std::size_t input, Outcome outcome, const ReplyValues& values, Instant now);
+  void apply(model::Input input, Outcome outcome, const ReplyValues& values, Instant now);
 
   SessionConfig config_;
   Observer observer_;

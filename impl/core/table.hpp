@@ -6,23 +6,16 @@
 #include <string>
 #include <string_view>
 
-#include "smtp_table.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable {
 
-constexpr std::size_t input_of(model::Verb verb) {
-  return std::size_t(verb);
-}
-constexpr std::size_t input_of(Event event) {
-  return model::verb_count + std::size_t(event);
-}
-
 // The row a state answers an input with; the compiler proved there is exactly one for every
 // input the state's mode receives. Returns nullptr for an input the mode never receives.
-const model::Row* find_row(model::State state, std::size_t input, Outcome outcome);
+const model::Row* find_row(model::State state, model::Input input, Outcome outcome);
 
 std::string_view state_name(model::State state);
-std::string_view input_name(std::size_t input);
+std::string_view input_name(model::Input input);
 std::string describe(const model::Row& row);
 
 }  // namespace postable

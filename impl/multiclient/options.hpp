@@ -6,12 +6,14 @@
 #include <optional>
 #include <string>
 
+#include "model/smtp_table.hpp"
+
 namespace postable::multiclient {
 
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8765;
-  std::size_t connections = 32;
+  std::size_t connections = model::pool_threads;
   double duration_seconds = 60;
   std::uint64_t sessions = 0;  // 0: as many as fit in the duration
   std::uint64_t seed = 1;      // 0: drawn from the clock; always printed
@@ -22,9 +24,9 @@ struct Options {
   bool quiet = false;
   // The server's settings, as it was started.
   std::string name = "postable";
-  double server_timeout_seconds = 10;
-  std::uint64_t max_size = 10485760;
-  std::uint64_t backup_every = 32;
+  double server_timeout_seconds = double(model::timeout_seconds);
+  std::uint64_t max_size = model::message_bytes_max;
+  std::uint64_t backup_every = model::backup_every;
   bool strict = false;
 };
 

@@ -1,8 +1,10 @@
-#include "report.hpp"
+#include "multiclient/report.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
-#include "table.hpp"
+#include "core/table.hpp"
 
 namespace postable::multiclient {
 
@@ -14,19 +16,9 @@ std::string fixed(double value) {
   return text;
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\')
-      out += std::string("\\") + c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += ' ';
-    else
-      out += c;
-  }
-  return out + "\"";
+// Rounded to the hundredth, as the text summary prints them.
+double hundredths(double value) {
+  return std::round(value * 100) / 100;
 }
 
 double ops_per_second(const RunResult& result) {
@@ -71,38 +63,30 @@ std::string summary_text(const RunResult& result) {
 
 std::string summary_json(const RunResult& result) {
   const Stats::Summary& s = result.summary;
-  std::string out = "{\n";
-  out += "  \"seed\": " + std::to_string(result.seed) + ",\n";
-  out += "  \"seconds\": " + fixed(result.seconds) + ",\n";
-  out += "  \"sessions\": " + std::to_string(s.sessions) + ",\n";
-  out += "  \"ops\": " + std::to_string(s.ops) + ",\n";
-  out += "  \"ops_per_second\": " + fixed(ops_per_second(result)) + ",\n";
-  out += "  \"latency_ms\": {\"p50\": " + fixed(s.p50_ms) + ", \"p99\": " + fixed(s.p99_ms) +
-         ", \"max\": " + fixed(s.max_ms) + "},\n";
-  out += "  \"replies\": {";
-  bool first = true;
-  for (const auto& [code, count] : s.replies) {
-    out += std::string(first ? "" : ", ") + "\"" + std::to_string(code) +
-           "\": " + std::to_string(count);
-    first = false;
-  }
-  out += "},\n  \"replies_exercised\": " + std::to_string(s.reply_kinds.size()) + ",\n";
-  out += "  \"replies_total\": " + std::to_string(model::reply_count) + ",\n";
-  out += "  \"rows_exercised\": " + std::to_string(s.rows.size()) + ",\n";
-  out += "  \"rows_total\": " + std::to_string(model::row_count) + ",\n";
-  out += "  \"messages\": " + std::to_string(s.delivered.size()) + ",\n";
-  out += "  \"mismatches\": [";
-  first = true;
-  for (const Mismatch& m : s.mismatches) {
-    out += std::string(first ? "" : ", ") + json_string(m.what);
-    first = false;
-  }
+  nlohmann::ordered_json replies = nlohmann::ordered_json::object();
+  for (const auto& [code, count] : s.replies) replies[std::to_string(code)] = count;
+  nlohmann::ordered_json mismatches = nlohmann::ordered_json::array();
+  for (const Mismatch& m : s.mismatches) mismatches.push_back(m.what);
   for (const std::string& problem : result.verify_problems) {
-    out += std::string(first ? "" : ", ") + json_string("verify: " + problem);
-    first = false;
+    mismatches.push_back("verify: " + problem);
   }
-  out += "]\n}\n";
-  return out;
+  const nlohmann::ordered_json json = {
+      {"seed", result.seed},
+      {"seconds", hundredths(result.seconds)},
+      {"sessions", s.sessions},
+      {"ops", s.ops},
+      {"ops_per_second", hundredths(ops_per_second(result))},
+      {"latency_ms",
+       {{"p50", hundredths(s.p50_ms)}, {"p99", hundredths(s.p99_ms)}, {"max", hundredths(s.max_ms)}}},
+      {"replies", replies},
+      {"replies_exercised", s.reply_kinds.size()},
+      {"replies_total", model::reply_count},
+      {"rows_exercised", s.rows.size()},
+      {"rows_total", model::row_count},
+      {"messages", s.delivered.size()},
+      {"mismatches", mismatches},
+  };
+  return json.dump(2) + "\n";
 }
 
 }  // namespace postable::multiclient

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "stats.hpp"
+#include "multiclient/stats.hpp"
 
 namespace postable::multiclient {
 

@@ -1,16 +1,16 @@
-#include "session_runner.hpp"
+#include "multiclient/session_runner.hpp"
 
 #include <chrono>
 #include <thread>
 
-#include "reply.hpp"
-#include "table.hpp"
+#include "peer/deviant.hpp"
 
 namespace postable::multiclient {
 
 namespace {
 
-using Clock = Wire::Clock;
+using Clock = peer::LineClient::Clock;
+using peer::Fragmentation;
 
 Instant now() {
   return Instant{Clock::now().time_since_epoch()};
@@ -29,6 +29,7 @@ SessionRunner::SessionRunner(const Options& options, Stats& stats, Tally& tally,
   config_.name = options.name;
   config_.strict = options.strict;
   config_.message_bytes_max = options.max_size;
+  config_.recipients_max = model::recipients_max;
   config_.timeout = std::chrono::nanoseconds(std::int64_t(options.server_timeout_seconds * 1e9));
 }
 
@@ -52,7 +53,7 @@ void SessionRunner::run() {
     tally_.rows.insert(std::size_t(&row - model::rows.data()));
     if (row.has_reply) tally_.reply_kinds.insert(std::size_t(row.reply));
   });
-  messages_left_ = int(rng_.between(0, 3));
+  script_.emplace(rng_.between(0, 3), peer::ScriptStyle{0.3, 0.2});
   pipelined_ = rng_.chance(0.3);
   if (!check_replies(Clock::now())) return;
   replies_done_at_ = Clock::now();
@@ -61,21 +62,22 @@ void SessionRunner::run() {
 }
 
 bool SessionRunner::step() {
-  if (mirror_->closed()) return expect_close();
+  if (mirror_->session().closed()) return expect_close();
   if (options_.timeouts && rng_.chance(0.01)) return idle_until_timeout();
   if (mirror_->mode() == Mode::data && rng_.chance(0.01)) return disconnect_in_data();
-  if (mirror_->mode() == Mode::command && rng_.chance(messages_left_ == 0 ? 0.3 : 0.005)) {
+  if (mirror_->mode() == Mode::command &&
+      rng_.chance(script_->messages_left() == 0 ? 0.3 : 0.005)) {
     wire_->close();  // some clients just hang up instead of saying QUIT
-    mirror_->on_eof(now());
+    mirror_->hang_up(now());
     return false;
   }
   std::string batch;
   const Instant at = now();
   do {  // a pipelining client sends every command up to the end of a message at once
     const std::string bytes = mirror_->mode() == Mode::data ? message_body() : next_command();
-    mirror_->feed(bytes, at);
+    mirror_->send(bytes, at);
     batch += bytes;
-  } while (pipelined_ && mirror_->wants_input() && batch.size() < 64 * 1024);
+  } while (pipelined_ && mirror_->session().wants_input() && batch.size() < 64 * 1024);
   return send_and_check(batch);
 }
 
@@ -89,77 +91,65 @@ bool SessionRunner::send_and_check(const std::string& bytes) {
   const auto sent_at = Clock::now();
   if (!wire_->send(bytes, how, rng_)) return mismatch("the server closed while we were sending");
   if (!check_replies(sent_at)) return false;
-  while (mirror_->awaiting_delivery()) {
-    if (!check_delivery(sent_at) || !check_replies(sent_at)) return false;
-  }
   replies_done_at_ = Clock::now();
   return true;
 }
 
-// Every reply the mirror gave must come from the server, in order, to the byte.
-Wire::Clock::duration SessionRunner::patience() const {
+Clock::duration SessionRunner::patience() const {
   return std::chrono::duration_cast<Clock::duration>(config_.timeout) + std::chrono::seconds(5);
 }
 
-// One reply read from the server against the model's: counted when it matches.
-bool SessionRunner::matched(const std::string& expected, const std::optional<std::string>& got,
-                            Clock::time_point sent_at) {
-  if (!got) return mismatch("expected `" + expected + "`, got nothing");
-  if (*got != expected) return mismatch("expected `" + expected + "`, got `" + *got + "`");
+// Every reply the mirror owes must come from the server, in order, to the byte; so must the
+// reply to each message the session finished.
+bool SessionRunner::check_replies(Clock::time_point sent_at) {
+  while (mirror_->owes() || mirror_->session().awaiting_delivery()) {
+    if (!check_line(wire_->read_line(Clock::now() + patience()), sent_at)) return false;
+  }
+  return true;
+}
+
+// One reply read from the server against the mirror's: counted when it matches.
+bool SessionRunner::check_line(const std::optional<std::string>& got, Clock::time_point sent_at) {
+  if (!got) {
+    if (!mirror_->owes()) return mismatch("expected the reply to a message, got nothing");
+    return mismatch("expected `" + std::string(mirror_->next_owed()) + "`, got nothing");
+  }
+  // The server's clock restarted no earlier than when the message's end was sent, so that
+  // instant makes the mirror's next deadline one the server cannot beat fairly.
+  const peer::Heard heard = mirror_->hear(*got, Instant{sent_at.time_since_epoch()});
+  if (heard.kind == peer::Heard::Kind::unexpected) {
+    return mismatch("expected `" + heard.wanted + "`, got `" + *got + "`");
+  }
+  if (heard.kind == peer::Heard::Kind::unasked) return mismatch("unasked: `" + *got + "`");
+  if (heard.kind == peer::Heard::Kind::delivered && !check_delivery(heard)) return false;
   ++tally_.ops;
-  ++tally_.replies[std::stoi(expected.substr(0, 3))];
+  ++tally_.replies[std::stoi(got->substr(0, 3))];
   tally_.latencies_ms.push_back(
       std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
   return true;
 }
 
-// Every reply the mirror gave must come from the server, in order, to the byte.
-bool SessionRunner::check_replies(Clock::time_point sent_at) {
-  for (const std::string& line : reply_lines(mirror_->take_output())) expected_.push_back(line);
-  while (!expected_.empty()) {
-    const std::string expected = std::move(expected_.front());
-    expected_.pop_front();
-    if (!matched(expected, wire_->read_line(Clock::now() + patience()), sent_at)) return false;
+// A stored message's number: rising on this connection, never given twice in the run.
+bool SessionRunner::check_delivery(const peer::Heard& heard) {
+  if (heard.number <= last_number_) {
+    return mismatch("message number " + std::to_string(heard.number) + " after " +
+                    std::to_string(last_number_) + " on the same connection");
   }
+  std::string why;
+  if (!stats_.claim_number(heard.number, *heard.stored, why)) return mismatch(why);
+  last_number_ = heard.number;
   return true;
-}
-
-// The reply to a message: stored with a number the server chose, or refused by its store.
-// The mirror is told which, then must agree; what follows it is left for check_replies.
-bool SessionRunner::check_delivery(Clock::time_point sent_at) {
-  const std::optional<Envelope> envelope = mirror_->take_delivery();
-  const std::optional<std::string> got = wire_->read_line(Clock::now() + patience());
-  if (!got) return mismatch("expected the reply to a message, got nothing");
-  const std::optional<std::uint64_t> number = delivered_number(*got, options_.name);
-  if (number) {
-    std::string why;
-    if (*number <= last_number_) {
-      return mismatch("message number " + std::to_string(*number) + " after " +
-                      std::to_string(last_number_) + " on the same connection");
-    }
-    if (!stats_.claim_number(*number, *envelope, why)) return mismatch(why);
-    last_number_ = *number;
-    // The server's clock restarted no earlier than when the message's end was sent, so that
-    // instant makes the mirror's next deadline one the server cannot beat fairly.
-    mirror_->on_delivered(*number, Instant{sent_at.time_since_epoch()});
-  } else {
-    mirror_->on_delivery_failed(Instant{sent_at.time_since_epoch()});
-  }
-  for (const std::string& line : reply_lines(mirror_->take_output())) expected_.push_back(line);
-  const std::string expected = std::move(expected_.front());
-  expected_.pop_front();
-  return matched(expected, got, sent_at);
 }
 
 // Says nothing, or trickles a line that never ends, until the server gives up: the 421
 // must come no earlier than the deadline, and well under a second after it.
 bool SessionRunner::idle_until_timeout() {
-  const Instant deadline = *mirror_->deadline();
+  const Instant deadline = *mirror_->session().deadline();
   if (mirror_->mode() == Mode::command && rng_.chance(0.5)) {
     const auto pause = std::chrono::milliseconds(200);
     while (now() + pause + pause < deadline) {  // a slow client: busy, but never done
-      if (!wire_->send("N", Fragmentation::whole, rng_)) return mismatch("closed while trickling");
-      mirror_->feed("N", now());
+      if (!wire_->send("N")) return mismatch("closed while trickling");
+      mirror_->send("N", now());
       std::this_thread::sleep_for(pause);
     }
   }
@@ -168,10 +158,11 @@ bool SessionRunner::idle_until_timeout() {
       Clock::time_point(std::chrono::duration_cast<Clock::duration>(deadline.since_origin)) +
       patience);
   const Instant arrived = now();
-  mirror_->on_timeout(deadline);
-  const std::string expected = mirror_->take_output();
+  mirror_->time_out(deadline);
   if (!got) return mismatch("expected a timeout, got nothing");
-  if (*got + "\r\n" != expected) return mismatch("expected `" + expected + "`, got `" + *got + "`");
+  const peer::Heard heard = mirror_->hear(*got, arrived);
+  if (heard.kind != peer::Heard::Kind::expected)
+    return mismatch("expected `" + heard.wanted + "`, got `" + *got + "`");
   if (arrived < deadline) return mismatch("timed out before the deadline");
   // The server's clock started before its last reply reached us: late is later than that.
   const Instant latest = Instant{replies_done_at_.time_since_epoch()} + config_.timeout;
@@ -185,10 +176,10 @@ bool SessionRunner::idle_until_timeout() {
 
 bool SessionRunner::disconnect_in_data() {
   const std::string part = "half of a message\r\nthat never ends";
-  wire_->send(part, Fragmentation::whole, rng_);
+  wire_->send(part);
   wire_->close();
-  mirror_->feed(part, now());
-  mirror_->on_eof(now());  // nothing of this message may be stored
+  mirror_->send(part, now());
+  mirror_->hang_up(now());  // nothing of this message may be stored
   return false;
 }
 
@@ -214,70 +205,36 @@ std::string SessionRunner::next_command() {
   return rng_.chance(options_.deviate) ? deviant_command() : correct_command();
 }
 
+// The next verb from the table's forward path, in varied spelling and spacing.
 std::string SessionRunner::correct_command() {
   const auto pick = [this](const auto& list) {
     return std::string(list[rng_.below(std::size(list))]);
   };
-  switch (mirror_->state()) {
-    case model::State::READY:
-      return decorate(rng_.chance(0.8) ? "HELO" : "EHLO", pick(hosts));
-    case model::State::HELLO:
-      if (messages_left_ == 0) return decorate("QUIT", "");
-      --messages_left_;
-      return decorate("MAIL", "FROM:" + std::string(rng_.chance(0.5) ? " " : "") + pick(addresses));
-    case model::State::MAIL:
-      return decorate("RCPT", "TO: " + pick(addresses));
-    default:
-      return rng_.chance(0.3) ? decorate("RCPT", "TO: " + pick(addresses)) : decorate("DATA", "");
+  const peer::ScriptedVerb step = script_->next(mirror_->state(), rng_);
+  const model::VerbInfo& verb = model::verbs[std::size_t(step.verb)];
+  switch (verb.arg) {
+    case ArgClass::host:
+      return decorate(std::string(verb.name), pick(hosts));
+    case ArgClass::from:
+      return decorate(std::string(verb.name),
+                      "FROM:" + std::string(rng_.chance(0.5) ? " " : "") + pick(addresses));
+    case ArgClass::to:
+      return decorate(std::string(verb.name), "TO: " + pick(addresses));
+    case ArgClass::none:
+    case ArgClass::any:
+      break;
   }
+  return decorate(std::string(verb.name), "");
 }
 
+// A deviant line from the shared list, now and then a burst of recipients past the limit.
 std::string SessionRunner::deviant_command() {
-  switch (rng_.below(19)) {
-    case 18:
-      return decorate("HELO", "again.example");  // a duplicate, if HELO was said
-    case 0:
-      return decorate("HELO", "");
-    case 1:
-      return decorate("HELO", "two hosts");
-    case 2:
-      return decorate("EHLO", rng_.chance(0.5) ? "again" : "");
-    case 3:
-      return decorate("MAIL", rng_.chance(0.5) ? "FROM:" : "TO: x@y");
-    case 4:
-      return decorate("MAIL", "FROM: bad address");
-    case 5:
-      return decorate("RCPT", rng_.chance(0.5) ? "TO:" : "FROM: x@y");
-    case 6:
-      return decorate("RCPT",
-                      "TO: bad\x01"
-                      "address");
-    case 7:
-      return decorate("DATA", rng_.chance(0.5) ? "now" : "");
-    case 8:
-      return decorate("NOOP", rng_.chance(0.5) ? "anything" : "");
-    case 9:
-      return decorate("RSET", rng_.chance(0.8) ? "" : "all");
-    case 10:
-      return decorate("QUIT", "now");
-    case 11:
-      return decorate(rng_.chance(0.5) ? "mkdir" : "HELP", "");
-    case 12:
-      return "\r\n";
-    case 13:
-      return "NOOP " + std::string(rng_.between(996, 1400), 'x') + "\r\n";
-    case 14:
-      return decorate("MAIL", "FROM: a@b");  // perhaps nested
-    case 15:
-      return decorate("RCPT", "TO: a@b");  // perhaps out of order
-    case 16: {  // a burst of recipients, past the limit when the transaction is open
-      std::string burst;
-      for (std::size_t i = 0; i <= model::recipients_max; ++i) burst += "RCPT TO: r@h\r\n";
-      return burst;
-    }
-    default:
-      return decorate("QUIT", "");
-  }
+  std::string out;
+  if (rng_.chance(0.05))
+    peer::append_recipient_burst(out);
+  else
+    peer::append_deviant_line(out, rng_);
+  return out;
 }
 
 std::string SessionRunner::message_body() {

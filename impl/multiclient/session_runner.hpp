@@ -1,20 +1,20 @@
 // Plays one client session against the server and checks every reply. The expectation
-// comes from the model: a mirror Session (the table-driven core) is fed exactly the bytes
-// sent, and what it answers is what the server must answer. Only the message number is the
-// server's to choose; it is read from the reply's template and checked to rise and be
-// unique across all connections.
+// comes from the model: a mirror (impl/peer) is fed exactly the bytes sent, and what it
+// answers is what the server must answer. Only the message number is the server's to
+// choose; it is read from the reply's template and checked to rise and be unique across
+// all connections.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 
-#include "options.hpp"
-#include "rng.hpp"
-#include "session.hpp"
-#include "stats.hpp"
-#include "wire.hpp"
+#include "core/rng.hpp"
+#include "multiclient/options.hpp"
+#include "multiclient/stats.hpp"
+#include "peer/forward_path.hpp"
+#include "peer/line_client.hpp"
+#include "peer/mirror.hpp"
 
 namespace postable::multiclient {
 
@@ -25,14 +25,15 @@ class SessionRunner {
   void run();
 
  private:
+  using Clock = peer::LineClient::Clock;
+
   // Each returns false once the session is over (a mismatch, or the connection ended).
   bool step();
   bool send_and_check(const std::string& bytes);
-  bool check_replies(Wire::Clock::time_point sent_at);
-  bool check_delivery(Wire::Clock::time_point sent_at);
-  bool matched(const std::string& expected, const std::optional<std::string>& got,
-               Wire::Clock::time_point sent_at);
-  Wire::Clock::duration patience() const;  // how long a reply may take before it is missing
+  bool check_replies(Clock::time_point sent_at);
+  bool check_line(const std::optional<std::string>& got, Clock::time_point sent_at);
+  bool check_delivery(const peer::Heard& heard);
+  Clock::duration patience() const;  // how long a reply may take before it is missing
   bool idle_until_timeout();
   bool disconnect_in_data();
   bool expect_close();
@@ -50,11 +51,10 @@ class SessionRunner {
   Rng& rng_;
   std::uint64_t& last_number_;
   SessionConfig config_;
-  std::optional<Wire> wire_;
-  std::optional<Session> mirror_;
-  std::deque<std::string> expected_;  // replies the mirror gave that the server still owes
-  int messages_left_ = 0;
-  Wire::Clock::time_point replies_done_at_{};  // when the last expected reply arrived
+  std::optional<peer::LineClient> wire_;
+  std::optional<peer::Mirror> mirror_;
+  std::optional<peer::ForwardScript> script_;
+  Clock::time_point replies_done_at_{};  // when the last expected reply arrived
   bool pipelined_ = false;
 };
 

@@ -1,4 +1,4 @@
-#include "stats.hpp"
+#include "multiclient/stats.hpp"
 
 #include <algorithm>
 

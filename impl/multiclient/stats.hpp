@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "envelope.hpp"
-#include "smtp_table.hpp"
+#include "core/envelope.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable::multiclient {
 

@@ -1,12 +1,12 @@
-#include "verify.hpp"
+#include "multiclient/verify.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
-#include "mailbox_ledger.hpp"
-#include "record.hpp"
+#include "core/mailbox_ledger.hpp"
+#include "core/record.hpp"
 
 namespace postable::multiclient {
 
@@ -20,14 +20,16 @@ std::string slurp(const std::filesystem::path& path) {
 }
 
 // The numbers of the records in a file, in file order.
-std::vector<std::uint64_t> numbers_in(const std::string& text) {
+std::vector<std::uint64_t> numbers_in(const ParsedRecords& parsed) {
   std::vector<std::uint64_t> numbers;
-  const std::regex header("\\(CS4410MP3\\)\nNumber: ([0-9]+)\n");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), header);
-       it != std::sregex_iterator(); ++it) {
-    numbers.push_back(std::stoull((*it)[1]));
-  }
+  for (const ParsedRecord& record : parsed.records) numbers.push_back(record.number);
   return numbers;
+}
+
+bool holds(const ParsedRecords& parsed, std::uint64_t number, const Envelope& envelope,
+           const std::string& server_name) {
+  const ParsedRecord wanted{number, server_name, envelope};
+  return std::find(parsed.records.begin(), parsed.records.end(), wanted) != parsed.records.end();
 }
 
 }  // namespace
@@ -38,7 +40,7 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
                                         std::uint64_t backup_every) {
   std::vector<std::string> problems;
   const std::uint64_t highest = delivered.empty() ? 0 : delivered.rbegin()->first;
-  std::map<std::string, std::string> files;  // name -> content
+  std::map<std::string, ParsedRecords> files;  // name -> its records
   const auto file_of = [&](std::uint64_t number) {
     const std::uint64_t group_end = (number + backup_every - 1) / backup_every * backup_every;
     const std::uint64_t stored_groups = highest / backup_every * backup_every;
@@ -47,14 +49,17 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
     }
     return std::string("mailbox");
   };
-  const auto content = [&](const std::string& name) -> const std::string& {
+  const auto content = [&](const std::string& name) -> const ParsedRecords& {
     auto it = files.find(name);
-    if (it == files.end()) it = files.emplace(name, slurp(std::filesystem::path(dir) / name)).first;
+    if (it == files.end()) {
+      it = files.emplace(name, parse_records(slurp(std::filesystem::path(dir) / name))).first;
+      if (!it->second.problem.empty()) problems.push_back(name + ": " + it->second.problem);
+    }
     return it->second;
   };
   for (const auto& [number, envelope] : delivered) {
     const std::string name = file_of(number);
-    if (content(name).find(format_record(envelope, number, server_name)) == std::string::npos) {
+    if (!holds(content(name), number, envelope, server_name)) {
       problems.push_back("message " + std::to_string(number) + " is not in " + name +
                          " as it was sent");
     }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "envelope.hpp"
+#include "core/envelope.hpp"
 
 namespace postable::multiclient {
 

@@ -1,4 +1,4 @@
-#include "connection.hpp"
+#include "server/connection.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,7 +11,7 @@
 #include <chrono>
 #include <optional>
 
-#include "table.hpp"
+#include "core/table.hpp"
 
 namespace postable {
 

@@ -9,9 +9,9 @@
 #include <span>
 #include <string>
 
-#include "envelope.hpp"
-#include "session.hpp"
-#include "socket.hpp"
+#include "core/envelope.hpp"
+#include "core/session.hpp"
+#include "server/socket.hpp"
 
 namespace postable {
 

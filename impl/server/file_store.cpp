@@ -1,4 +1,4 @@
-#include "file_store.hpp"
+#include "server/file_store.hpp"
 
 #include <fcntl.h>
 #include <sys/uio.h>

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "mailbox_ledger.hpp"
+#include "core/mailbox_ledger.hpp"
 
 namespace postable {
 

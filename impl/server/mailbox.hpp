@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
-#include "envelope.hpp"
-#include "mailbox_ledger.hpp"
-#include "record.hpp"
-#include "sync.hpp"
+#include "core/envelope.hpp"
+#include "core/mailbox_ledger.hpp"
+#include "core/record.hpp"
+#include "server/sync.hpp"
 
 namespace postable {
 

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <optional>
 
-#include "pool_ledger.hpp"
-#include "sync.hpp"
+#include "core/pool_ledger.hpp"
+#include "server/sync.hpp"
 
 namespace postable {
 

@@ -1,4 +1,4 @@
-#include "server.hpp"
+#include "server/server.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,11 +17,11 @@
 #include <thread>
 #include <vector>
 
-#include "connection.hpp"
-#include "file_store.hpp"
-#include "mailbox.hpp"
-#include "pool.hpp"
-#include "socket.hpp"
+#include "server/connection.hpp"
+#include "server/file_store.hpp"
+#include "server/mailbox.hpp"
+#include "server/pool.hpp"
+#include "server/socket.hpp"
 
 namespace postable {
 namespace {

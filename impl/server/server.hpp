@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "session.hpp"
+#include "core/session.hpp"
 
 namespace postable {
 

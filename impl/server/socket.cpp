@@ -1,4 +1,4 @@
-#include "socket.hpp"
+#include "server/socket.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

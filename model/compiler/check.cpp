@@ -1,4 +1,4 @@
-#include "check.hpp"
+#include "model/compiler/check.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,22 +13,32 @@ std::size_t input_count(const Model& model) {
   return model.verbs.size() + event_names.size();
 }
 
-bool input_is_verb(const Model& model, std::size_t input) {
-  return input < model.verbs.size();
+// Events keep the numbers the vocabulary gives them; verbs follow, in declaration order, so
+// that adding a verb moves no input's number.
+bool input_is_verb(const Model&, std::size_t input) {
+  return input >= event_names.size();
 }
 
-Event input_event(const Model& model, std::size_t input) {
-  return static_cast<Event>(input - model.verbs.size());
+const VerbDecl& input_verb(const Model& model, std::size_t input) {
+  return model.verbs[input - event_names.size()];
+}
+
+std::size_t verb_input(std::size_t verb) {
+  return event_names.size() + verb;
+}
+
+Event input_event(const Model&, std::size_t input) {
+  return static_cast<Event>(input);
 }
 
 std::string input_name(const Model& model, std::size_t input) {
-  if (input_is_verb(model, input)) return model.verbs[input].name;
+  if (input_is_verb(model, input)) return input_verb(model, input).name;
   return std::string(enum_name(event_names, input_event(model, input)));
 }
 
 bool in_domain(const Model& model, Mode mode, std::size_t input, Outcome outcome) {
   if (input_is_verb(model, input)) {
-    return mode == Mode::command && arg_class_has_outcome(model.verbs[input].arg, outcome);
+    return mode == Mode::command && arg_class_has_outcome(input_verb(model, input).arg, outcome);
   }
   const Event event = input_event(model, input);
   return event_in_mode(event, mode) && event_has_outcome(event, outcome);
@@ -154,10 +164,8 @@ class Checker {
   }
 
   std::optional<std::size_t> resolve_input(const std::string& name) const {
-    if (auto it = verbs_.find(name); it != verbs_.end()) return it->second;
-    if (auto event = enum_from_name<Event>(event_names, name)) {
-      return model_.verbs.size() + std::size_t(*event);
-    }
+    if (auto it = verbs_.find(name); it != verbs_.end()) return verb_input(it->second);
+    if (auto event = enum_from_name<Event>(event_names, name)) return std::size_t(*event);
     return std::nullopt;
   }
 
@@ -253,7 +261,7 @@ class Checker {
   void check_clock(const Row& row) {
     bool forward = false;
     if (input_is_verb(model_, row.input)) {
-      forward = model_.verbs[row.input].step == Step::forward && row.reply &&
+      forward = input_verb(model_, row.input).step == Step::forward && row.reply &&
                 model_.replies[*row.reply].code < 400;
     } else {
       const Event event = input_event(model_, row.input);
@@ -272,7 +280,7 @@ class Checker {
   void check_action(const Row& row) {
     const Mode next_mode = model_.states[row.next].mode;
     const auto needs_arg = [&](ArgClass arg) {
-      return input_is_verb(model_, row.input) && model_.verbs[row.input].arg == arg &&
+      return input_is_verb(model_, row.input) && input_verb(model_, row.input).arg == arg &&
              row.outcome == Outcome::ok;
     };
     switch (row.action) {
@@ -321,8 +329,8 @@ class Checker {
     }
     used_replies_.insert(*row.reply);
     const std::string& text = model_.replies[*row.reply].text;
-    const bool has_arg = is_verb && model_.verbs[row.input].arg != ArgClass::none &&
-                         model_.verbs[row.input].arg != ArgClass::any;
+    const bool has_arg = is_verb && input_verb(model_, row.input).arg != ArgClass::none &&
+                         input_verb(model_, row.input).arg != ArgClass::any;
     if (text.find("{arg}") != std::string::npos && !has_arg) {
       error(row.line, describe(row) + ": reply uses {arg} but the input has no argument");
     }

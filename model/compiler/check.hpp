@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "model.hpp"
+#include "model/compiler/model.hpp"
 
 namespace postable::modelc {
 
@@ -14,6 +14,8 @@ std::optional<Table> check_model(const Model& model, Diagnostics& diagnostics);
 std::size_t input_count(const Model& model);
 std::string input_name(const Model& model, std::size_t input);
 bool input_is_verb(const Model& model, std::size_t input);
+const VerbDecl& input_verb(const Model& model, std::size_t input);  // when input_is_verb
+std::size_t verb_input(std::size_t verb);  // the input number of the verb declared so
 Event input_event(const Model& model, std::size_t input);
 
 // Whether a state of this mode receives this input with this outcome.

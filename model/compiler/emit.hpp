@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "model.hpp"
+#include "model/compiler/model.hpp"
 
 namespace postable::modelc {
 

@@ -6,9 +6,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "check.hpp"
-#include "emit.hpp"
-#include "parse.hpp"
+#include "model/compiler/check.hpp"
+#include "model/compiler/emit.hpp"
+#include "model/compiler/parse.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "vocabulary.hpp"
+#include "model/vocabulary.hpp"
 
 namespace postable::modelc {
 

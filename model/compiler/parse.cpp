@@ -1,4 +1,4 @@
-#include "parse.hpp"
+#include "model/compiler/parse.hpp"
 
 #include <charconv>
 #include <string>

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "model.hpp"
+#include "model/compiler/model.hpp"
 
 namespace postable::modelc {
 

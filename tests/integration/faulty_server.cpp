@@ -14,10 +14,10 @@
 #include <optional>
 #include <string>
 
-#include "connection.hpp"
-#include "file_store.hpp"
-#include "record.hpp"
-#include "socket.hpp"
+#include "server/connection.hpp"
+#include "server/file_store.hpp"
+#include "core/record.hpp"
+#include "server/socket.hpp"
 
 using namespace postable;
 
@@ -58,7 +58,8 @@ void serve(int fd, Faults& faults, FileStore& store, const SessionConfig& config
   Session session(config, monotonic_now());
   char buffer[16 * 1024];
   for (;;) {
-    std::string output = session.take_output();
+    std::string output = session.output();
+    session.clear_output();
     faults.rewrite(output);
     if (send(fd, output.data(), output.size(), MSG_NOSIGNAL) < 0) return;
     if (session.closed()) return;

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "server_process.hpp"
+#include "integration/server_process.hpp"
 
 namespace {
 

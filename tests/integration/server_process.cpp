@@ -1,4 +1,4 @@
-#include "server_process.hpp"
+#include "integration/server_process.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>

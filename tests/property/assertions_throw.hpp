@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "assert.hpp"
+#include "core/assert.hpp"
 
 namespace postable::testing {
 

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "assertions_throw.hpp"
-#include "mailbox_folder.hpp"
-#include "mailbox_ledger.hpp"
+#include "property/assertions_throw.hpp"
+#include "support/mailbox_folder.hpp"
+#include "core/mailbox_ledger.hpp"
 
 namespace {
 

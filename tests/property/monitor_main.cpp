@@ -3,7 +3,7 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
-#include "assertions_throw.hpp"
+#include "property/assertions_throw.hpp"
 
 using postable::testing::AssertionsThrow;
 BOOST_TEST_GLOBAL_FIXTURE(AssertionsThrow);

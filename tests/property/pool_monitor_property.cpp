@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "pool.hpp"
-#include "scheduler.hpp"
+#include "server/pool.hpp"
+#include "property/scheduler.hpp"
 
 namespace {
 

@@ -5,9 +5,9 @@
 #include <rapidcheck/boost_test.h>
 #include <rapidcheck/state.h>
 
-#include "harness.hpp"
-#include "reference_session.hpp"
-#include "transcript.hpp"
+#include "support/harness.hpp"
+#include "property/reference_session.hpp"
+#include "support/transcript.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "reference_session.hpp"
+#include "property/reference_session.hpp"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "scheduler.hpp"
+#include "property/scheduler.hpp"
 
 #include <algorithm>
 #include <exception>

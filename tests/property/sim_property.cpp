@@ -8,7 +8,7 @@
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
 
-#include "world.hpp"
+#include "sim/world.hpp"
 
 using namespace postable::sim;
 

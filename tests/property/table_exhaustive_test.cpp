@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "harness.hpp"
-#include "reference_session.hpp"
-#include "transcript.hpp"
+#include "support/harness.hpp"
+#include "property/reference_session.hpp"
+#include "support/transcript.hpp"
 
 namespace {
 

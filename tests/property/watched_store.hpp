@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "file_store.hpp"
-#include "scheduler.hpp"
+#include "server/file_store.hpp"
+#include "property/scheduler.hpp"
 
 namespace postable::testing {
 

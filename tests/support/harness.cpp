@@ -1,8 +1,8 @@
-#include "harness.hpp"
+#include "support/harness.hpp"
 
 #include <algorithm>
 
-#include "record.hpp"
+#include "core/record.hpp"
 
 namespace postable::testing {
 
@@ -22,7 +22,8 @@ void Harness::settle() {
     deliveries_.push_back(std::move(*envelope));
     session_.on_delivered(next_number_++, now_);
   }
-  replies_ += session_.take_output();
+  replies_ += session_.output();
+  session_.clear_output();
   peak_buffered_ = std::max(peak_buffered_, session_.buffered_bytes());
 }
 

@@ -8,9 +8,16 @@
 #include <string_view>
 #include <vector>
 
-#include "session.hpp"
+#include "core/session.hpp"
 
 namespace postable::testing {
+
+// The replies a session has not yet sent, taken (its buffer is cleared).
+inline std::string take_output(Session& session) {
+  std::string out = session.output();
+  session.clear_output();
+  return out;
+}
 
 class Harness {
  public:

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <string>
 
-#include "mailbox_folder.hpp"
+#include "support/mailbox_folder.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 4) {

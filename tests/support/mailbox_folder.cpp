@@ -1,8 +1,12 @@
-#include "mailbox_folder.hpp"
+#include "support/mailbox_folder.hpp"
+
+#include "core/mailbox_ledger.hpp"
+#include "core/record.hpp"
 
 #include <stdlib.h>
 
 #include <fstream>
+#include <ios>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -14,19 +18,16 @@ std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
   std::map<std::string, std::vector<StoredRecord>> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::vector<StoredRecord>& records = files[entry.path().filename().string()];
-    std::ifstream in(entry.path());
-    bool body_next = false;
-    for (std::string line; std::getline(in, line);) {
-      if (line.starts_with("Received: from ")) records.emplace_back();
-      if (records.empty()) continue;
-      if (line.starts_with("Number: ")) records.back().number = std::stoull(line.substr(8));
-      if (body_next) {
-        records.back().body = line;
-        body_next = false;
-      } else if (line.empty() && records.back().body.empty()) {
-        body_next = true;  // the head ends: the body's line comes next
-      }
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const ParsedRecords parsed = parse_records(text.str());
+    for (const ParsedRecord& record : parsed.records) {
+      std::string body = record.envelope.body;
+      if (body.ends_with('\n')) body.pop_back();
+      records.push_back({record.number, body});
     }
+    if (!parsed.problem.empty()) records.push_back({0, parsed.problem});  // seen as misplaced
   }
   return files;
 }
@@ -36,10 +37,13 @@ std::string check_mailbox_folder(const std::map<std::string, std::vector<StoredR
   std::ostringstream wrong;
   const std::uint64_t groups = total / backup_every;
   std::set<std::string> expected_names{"mailbox"};
+  std::map<std::string, BackupRange> ranges;
   for (std::uint64_t g = 0; g < groups; ++g) {
-    expected_names.insert("mailbox." + std::to_string(g * backup_every + 1) + "-" +
-                          std::to_string((g + 1) * backup_every));
+    const BackupRange range{g * backup_every + 1, (g + 1) * backup_every};
+    expected_names.insert(range.file_name());
+    ranges.emplace(range.file_name(), range);
   }
+  const auto group_of = [&ranges](const std::string& name) { return ranges.at(name); };
   for (const auto& [name, records] : files) {
     if (!expected_names.contains(name)) wrong << "an unexpected file " << name << "; ";
   }
@@ -51,9 +55,9 @@ std::string check_mailbox_folder(const std::map<std::string, std::vector<StoredR
     }
     std::uint64_t first = groups * backup_every + 1, last = total;  // the live file's
     if (name != "mailbox") {
-      const std::size_t dash = name.find('-');
-      first = std::stoull(name.substr(8, dash - 8));
-      last = std::stoull(name.substr(dash + 1));
+      const auto range = group_of(name);
+      first = range.first;
+      last = range.last;
     }
     std::string numbers;
     for (const StoredRecord& record : found->second) numbers += std::to_string(record.number) + " ";

@@ -1,10 +1,10 @@
-#include "transcript.hpp"
+#include "support/transcript.hpp"
 
 #include <charconv>
 #include <fstream>
 #include <stdexcept>
 
-#include "harness.hpp"
+#include "support/harness.hpp"
 
 namespace postable::testing {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "core/session.hpp"
 
 namespace postable::testing {
 

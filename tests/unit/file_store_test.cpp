@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "file_store.hpp"
+#include "server/file_store.hpp"
 
 namespace fs = std::filesystem;
 using postable::BackupRange;

@@ -4,8 +4,8 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
-#include "mailbox_ledger.hpp"
-#include "pool_ledger.hpp"
+#include "core/mailbox_ledger.hpp"
+#include "core/pool_ledger.hpp"
 
 using postable::BackupRange;
 using postable::MailboxLedger;

@@ -6,13 +6,15 @@
 #include <cstdint>
 #include <string>
 
-#include "session.hpp"
+#include "core/session.hpp"
+#include "support/harness.hpp"
 
 namespace {
 
 using postable::Instant;
 using postable::Session;
 using postable::SessionConfig;
+using postable::testing::take_output;
 
 constexpr std::size_t chunk_bytes = 64 * 1024;
 
@@ -32,7 +34,7 @@ std::string garbage_chunk() {
 
 BOOST_AUTO_TEST_CASE(a_gibibyte_without_a_newline_keeps_the_buffer_under_64_kib) {
   Session session(SessionConfig{}, Instant{});
-  session.take_output();
+  take_output(session);
   const std::string chunk = garbage_chunk();
   std::size_t peak_bytes = 0;
   const std::uint64_t total_bytes = std::uint64_t(1) << 30;
@@ -50,7 +52,7 @@ BOOST_AUTO_TEST_CASE(a_gibibyte_without_a_newline_keeps_the_buffer_under_64_kib)
   BOOST_TEST(peak_bytes >= 900);         // the line buffer was really in use
   BOOST_TEST(session.output().empty());  // nothing answered before the line ends
   session.feed("\r\n", Instant{});
-  BOOST_TEST(session.take_output() == "500 5.5.2 Error: line too long\r\n");
+  BOOST_TEST(take_output(session) == "500 5.5.2 Error: line too long\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_message_over_the_limit_is_counted_not_kept) {
@@ -58,7 +60,7 @@ BOOST_AUTO_TEST_CASE(a_message_over_the_limit_is_counted_not_kept) {
   config.message_bytes_max = 1 << 20;
   Session session(config, Instant{});
   session.feed("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\n", Instant{});
-  session.take_output();
+  take_output(session);
   const std::string chunk = garbage_chunk();
   std::size_t peak_bytes = 0;
   for (std::uint64_t sent = 0; sent < (std::uint64_t(256) << 20); sent += chunk.size()) {
@@ -68,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_message_over_the_limit_is_counted_not_kept) {
   BOOST_TEST(peak_bytes <= 2 * config.message_bytes_max + 64 * 1024);
   BOOST_TEST(peak_bytes >= config.message_bytes_max);  // the body was kept up to the limit
   session.feed("\r\n.\r\n", Instant{});
-  BOOST_TEST(session.take_output() == "552 5.3.4 Error: message too big\r\n");
+  BOOST_TEST(take_output(session) == "552 5.3.4 Error: message too big\r\n");
   BOOST_TEST(!session.awaiting_delivery());
   BOOST_TEST(session.buffered_bytes() < 64 * 1024);
 }

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "check.hpp"
-#include "parse.hpp"
+#include "model/compiler/check.hpp"
+#include "model/compiler/parse.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <tuple>
 
-#include "coverage_dot.hpp"
-#include "world.hpp"
+#include "sim/coverage_dot.hpp"
+#include "sim/world.hpp"
 
 using namespace postable::sim;
 

@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
-#include "transcript.hpp"
+#include "support/transcript.hpp"
 
 namespace {
 

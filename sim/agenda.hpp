@@ -1,34 +1,34 @@
-// The simulator's clock and agenda: events ordered by virtual time, ties broken by the
-// order they were scheduled in, so a run is the same on every machine.
+// The simulator's clock and agenda: notices of what happens next, ordered by virtual time,
+// ties broken by the order they were scheduled in, so a run is the same on every machine.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-#include "assert.hpp"
-#include "time.hpp"
+#include "core/assert.hpp"
+#include "core/time.hpp"
 
 namespace postable::sim {
 
 // A four-way heap (shallower than a binary one; a node's children share a cache line) of
-// small events: the bytes in flight live with their connections, not here.
-template <typename Event>
-class EventQueue {
+// small notices: the bytes in flight live with their connections, not here.
+template <typename Notice>
+class Agenda {
  public:
-  void schedule(Instant at, Event event) {
+  void schedule(Instant at, Notice notice) {
     POSTABLE_ASSERT(at >= now_);  // nothing happens in the past
-    sift_up(Entry{at.since_origin.count(), next_sequence_++, std::move(event)});
+    sift_up(Entry{at.since_origin.count(), next_sequence_++, std::move(notice)});
   }
 
-  // Drops every pending event that `dead` says can no longer matter, and rebuilds the heap.
+  // Drops every pending notice that `dead` says can no longer matter, and rebuilds the heap.
   // (time, sequence) is a total order, so what is left is popped exactly as before.
   template <typename Dead>
   void purge(Dead dead) {
     std::vector<Entry> kept;
     kept.reserve(entries_.size());
     for (Entry& entry : entries_) {
-      if (!dead(entry.event)) kept.push_back(std::move(entry));
+      if (!dead(entry.notice)) kept.push_back(std::move(entry));
     }
     entries_.clear();
     for (Entry& entry : kept) sift_up(std::move(entry));
@@ -39,21 +39,21 @@ class EventQueue {
   Instant now() const { return now_; }
   std::uint64_t scheduled() const { return next_sequence_; }
 
-  // Moves the clock to the next event and hands it out.
-  Event pop() {
+  // Moves the clock to the next notice and hands it out.
+  Notice pop() {
     Entry top = std::move(entries_.front());
     Entry last = std::move(entries_.back());
     entries_.pop_back();
     if (!entries_.empty()) sift_down(std::move(last));
     now_ = Instant{Duration(top.at)};
-    return std::move(top.event);
+    return std::move(top.notice);
   }
 
  private:
   struct Entry {
     std::int64_t at;  // virtual nanoseconds
     std::uint64_t sequence;
-    Event event;
+    Notice notice;
     bool before(const Entry& other) const {  // without branches: the heap's hot compare
       return (at < other.at) | ((at == other.at) & (sequence < other.sequence));
     }

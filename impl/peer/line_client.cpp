@@ -1,4 +1,4 @@
-#include "wire.hpp"
+#include "peer/line_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,13 +11,13 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace postable::multiclient {
+namespace postable::peer {
 
 namespace {
 constexpr std::size_t transcript_bytes_max = 16 * 1024;
 }
 
-Wire::Wire(const std::string& host, std::uint16_t port) {
+LineClient::LineClient(const std::string& host, std::uint16_t port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -35,16 +35,20 @@ Wire::Wire(const std::string& host, std::uint16_t port) {
   }
 }
 
-Wire::~Wire() {
+LineClient::~LineClient() {
   close();
 }
 
-void Wire::close() {
+void LineClient::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
-void Wire::note(const char* who, std::string_view bytes) {
+void LineClient::shutdown_sending() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
+void LineClient::note(const char* who, std::string_view bytes) {
   if (transcript_.size() > transcript_bytes_max) return;
   std::string line = std::string(who);
   for (char c : bytes.substr(0, 400)) {
@@ -61,7 +65,7 @@ void Wire::note(const char* who, std::string_view bytes) {
   transcript_ += line + "\n";
 }
 
-bool Wire::send(const std::string& bytes, Fragmentation how, Rng& rng) {
+bool LineClient::send(std::string_view bytes, Fragmentation how, Rng& rng) {
   note("C: ", bytes);
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -78,7 +82,12 @@ bool Wire::send(const std::string& bytes, Fragmentation how, Rng& rng) {
   return true;
 }
 
-bool Wire::fill(Clock::time_point deadline) {
+bool LineClient::send(std::string_view bytes) {
+  Rng unused(0);  // whole sends draw nothing
+  return send(bytes, Fragmentation::whole, unused);
+}
+
+bool LineClient::fill(Clock::time_point deadline) {
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   if (left <= 0) return false;
@@ -93,7 +102,7 @@ bool Wire::fill(Clock::time_point deadline) {
   return true;
 }
 
-std::optional<std::string> Wire::read_line(Clock::time_point deadline) {
+std::optional<std::string> LineClient::read_line(Clock::time_point deadline) {
   for (;;) {
     const std::size_t end = buffered_.find("\r\n");
     if (end != std::string::npos) {
@@ -106,11 +115,20 @@ std::optional<std::string> Wire::read_line(Clock::time_point deadline) {
   }
 }
 
-bool Wire::closed_by_server(Clock::time_point deadline) {
+std::optional<std::string> LineClient::reply(std::chrono::milliseconds wait) {
+  return read_line(Clock::now() + wait);
+}
+
+std::string LineClient::ask(const std::string& line) {
+  send_line(line);
+  return reply().value_or("");
+}
+
+bool LineClient::closed_by_server(Clock::time_point deadline) {
   while (!eof_ && buffered_.empty()) {
     if (!fill(deadline)) return false;
   }
   return eof_ && buffered_.empty();
 }
 
-}  // namespace postable::multiclient
+}  // namespace postable::peer

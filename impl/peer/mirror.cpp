@@ -1,0 +1,110 @@
+#include "peer/mirror.hpp"
+
+#include "core/reply.hpp"
+
+namespace postable::peer {
+
+std::vector<std::string> reply_lines(const std::string& output) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start < output.size();) {
+    const std::size_t end = output.find("\r\n", start);
+    lines.push_back(output.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return lines;
+}
+
+DeliveredReply::DeliveredReply(std::string_view name) {
+  const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
+  const std::size_t at = zero.rfind('0');
+  before_ = zero.substr(0, at);
+  after_ = zero.substr(at + 1, zero.size() - at - 3);  // less the CRLF
+}
+
+std::optional<std::uint64_t> DeliveredReply::number(std::string_view line) const {
+  if (!line.starts_with(before_) || !line.ends_with(after_) ||
+      line.size() < before_.size() + after_.size()) {
+    return std::nullopt;
+  }
+  const std::string_view digits =
+      line.substr(before_.size(), line.size() - before_.size() - after_.size());
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char digit : digits) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    value = value * 10 + std::uint64_t(digit - '0');
+  }
+  return value;
+}
+
+void OwedReplies::add(std::string_view lines) {
+  if (empty()) clear();  // all read: the buffer starts again from its beginning
+  bytes_.append(lines);
+}
+
+std::string_view OwedReplies::front() const {
+  const std::string_view rest = std::string_view(bytes_).substr(next_);
+  return rest.substr(0, rest.find("\r\n"));
+}
+
+Mirror::Mirror(const SessionConfig& config, Instant now, Session::Observer observer)
+    : session_(config, now, std::move(observer)), delivered_(config.name) {
+  owe_output();  // the greeting
+}
+
+void Mirror::owe_output() {
+  owed_.add(session_.output());
+  session_.clear_output();
+}
+
+void Mirror::send(std::string_view bytes, Instant at) {
+  session_.feed(bytes, at);
+  owe_output();
+}
+
+void Mirror::hang_up(Instant at) {
+  if (session_.wants_input()) session_.on_eof(at);
+  session_.clear_output();
+  owed_.clear();
+}
+
+void Mirror::time_out(Instant deadline) {
+  session_.on_timeout(deadline);
+  owe_output();
+}
+
+Heard Mirror::hear(std::string_view line, Instant at) {
+  if (!owed_.empty()) {
+    if (owed_.front() != line) return {Heard::Kind::unexpected, std::string(owed_.front()), {}, 0};
+    owed_.pop();
+    return {Heard::Kind::expected, {}, {}, 0};
+  }
+  if (session_.awaiting_delivery()) return hear_delivery(line, at);
+  return {Heard::Kind::unasked, {}, {}, 0};
+}
+
+// The reply to a message: stored with a number the server chose, or refused by its store.
+// The session is told which; what follows the reply is then owed.
+Heard Mirror::hear_delivery(std::string_view line, Instant at) {
+  Heard heard{Heard::Kind::delivered, {}, session_.take_delivery(), 0};
+  if (const auto number = delivered_.number(line)) {
+    heard.number = *number;
+    session_.on_delivered(*number, at);
+  } else {
+    session_.on_delivery_failed(at);
+    heard.kind = Heard::Kind::refused;
+  }
+  owe_output();
+  if (heard.kind == Heard::Kind::delivered) {
+    owed_.pop();  // the number's line, heard
+  } else if (owed_.front() == line) {
+    owed_.pop();
+  } else {
+    heard.kind = Heard::Kind::unexpected;
+    heard.wanted = owed_.front();
+  }
+  return heard;
+}
+
+}  // namespace postable::peer

@@ -1,0 +1,70 @@
+#include "sim/acceptor.hpp"
+
+#include <string>
+
+#include "sim/connection.hpp"
+
+namespace postable::sim {
+
+Acceptor::Acceptor(const Params& params, Agenda<Notice>& agenda, const Buggify& buggify,
+                   Oracle& oracle, Summary& summary, TraceWriter* trace)
+    : params_(params),
+      agenda_(agenda),
+      buggify_(buggify),
+      oracle_(oracle),
+      summary_(summary),
+      pool_(params.workers) {
+  for (std::uint64_t w = 0; w < params.workers; ++w) {
+    pool_.worker_waits();
+    free_workers_.push_back(params.workers - 1 - w);
+    if (trace) trace->name_track(w, "worker " + std::to_string(w));
+  }
+  if (trace) trace->name_track(params.workers, "backup thread");
+}
+
+bool Acceptor::connect(Connection& c) {
+  if (backlog_.size() >= params_.backlog) return false;
+  backlog_.push_back(&c);
+  maybe_accept();
+  return true;
+}
+
+void Acceptor::maybe_accept() {
+  const bool greedy = buggify_.planted(Fault::greedy_acceptor);
+  if (accept_pending_ || backlog_.empty() || !(pool_.may_accept() || greedy)) return;
+  accept_pending_ = true;
+  agenda_.schedule(agenda_.now(), Notice{Kind::accept});
+}
+
+Connection* Acceptor::accept() {
+  accept_pending_ = false;
+  if (backlog_.empty()) return nullptr;
+  if (!pool_.may_accept()) {
+    oracle_.fail("the acceptor accepted while no worker was idle", backlog_.front()->id);
+    return nullptr;
+  }
+  Connection& c = *backlog_.front();
+  backlog_.pop_front();
+  pool_.hand_off(c.id);
+  pool_.take();
+  c.worker = free_workers_.back();
+  free_workers_.pop_back();
+  c.accepted_at = agenda_.now();
+  ++summary_.sessions;
+  c.last_restart = agenda_.now();
+  return &c;
+}
+
+void Acceptor::worker_freed(const Connection& c) {
+  pool_.worker_waits();
+  free_workers_.push_back(c.worker);
+}
+
+void Acceptor::check_idle_rule() {
+  if (!oracle_.failed() && !backlog_.empty() && pool_.may_accept() && !accept_pending_) {
+    oracle_.fail("a worker is idle while a connection waits in the backlog",
+                 backlog_.front()->id);
+  }
+}
+
+}  // namespace postable::sim

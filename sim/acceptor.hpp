@@ -1,0 +1,50 @@
+// The acceptor and the worker pool, standing in for impl/server/server.cpp's acceptor thread
+// and pool.hpp: connections wait in a bounded backlog, and the acceptor takes the next one
+// only when the very PoolLedger the server runs says a worker is idle.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "core/pool_ledger.hpp"
+#include "sim/agenda.hpp"
+#include "sim/buggify.hpp"
+#include "sim/digest.hpp"
+#include "sim/notice.hpp"
+#include "sim/oracle.hpp"
+#include "sim/trace.hpp"
+
+namespace postable::sim {
+
+struct Connection;
+
+class Acceptor {
+ public:
+  Acceptor(const Params& params, Agenda<Notice>& agenda, const Buggify& buggify, Oracle& oracle,
+           Summary& summary, TraceWriter* trace);
+  // A client connects: false when the backlog is full (the connection is refused).
+  bool connect(Connection& c);
+  // Puts an accept on the agenda when a connection waits and a worker is idle.
+  void maybe_accept();
+  // The accept the agenda announced: the connection a worker now serves, or null.
+  Connection* accept();
+  // The worker that served `c` is idle again.
+  void worker_freed(const Connection& c);
+  // The pool's rule: no worker idle while a connection waits (unless an accept is on its way).
+  void check_idle_rule();
+  bool idle() const { return pool_.busy() == 0; }
+
+ private:
+  const Params& params_;
+  Agenda<Notice>& agenda_;
+  const Buggify& buggify_;
+  Oracle& oracle_;
+  Summary& summary_;
+  std::vector<std::uint64_t> free_workers_;  // which virtual worker takes the next connection
+  std::deque<Connection*> backlog_;
+  PoolLedger<std::uint64_t> pool_;
+  bool accept_pending_ = false;
+};
+
+}  // namespace postable::sim

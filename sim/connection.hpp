@@ -1,0 +1,36 @@
+// One connection of the simulated world: the virtual client at one end, the server's Session
+// (once a worker took it) at the other, and the two links between them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/session.hpp"
+#include "sim/client.hpp"
+#include "sim/network.hpp"
+
+namespace postable::sim {
+
+struct Connection {
+  std::uint64_t id = 0;
+  std::uint32_t slot = 0;
+  std::unique_ptr<Client> client;
+  std::optional<Session> server;  // once accepted
+  Link to_server, to_client;
+  // The server's socket receive buffer: what arrived while its worker was storing a message
+  // and so not reading (the real worker leaves it in the kernel's buffer until it reads again).
+  std::string socket_buffer;
+  bool socket_eof = false;
+  Instant last_restart{};      // the oracle's own record of the server's clock
+  bool timer_pending = false;  // a timeout is on the agenda; it re-arms if the deadline moved
+  std::string received;        // client side: the start of a reply line
+  Instant batch_sent{};
+  bool server_closed = false, client_closed = false;
+  bool timed_out = false;  // by the server, while the client's mirror waited for a message's end
+  std::uint64_t worker = 0;
+  Instant accepted_at{};
+};
+
+}  // namespace postable::sim

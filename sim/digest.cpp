@@ -1,0 +1,60 @@
+#include "sim/digest.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace postable::sim {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {
+  x *= 0x9e3779b97f4a7c15ULL;
+  return x ^ (x >> 29);
+}
+
+}  // namespace
+
+void LatencyHistogram::add(std::uint64_t us) {
+  std::size_t bucket = us;
+  if (us >= 8) {
+    const int power = 63 - __builtin_clzll(us);  // us in [2^power, 2^(power+1))
+    bucket = std::size_t(power - 2) * 8 + std::size_t((us >> (power - 3)) & 7);
+  }
+  ++buckets_[std::min(bucket, bucket_count - 1)];
+  ++count_;
+}
+
+std::uint64_t LatencyHistogram::percentile(double fraction) const {
+  if (count_ == 0) return 0;
+  const auto wanted = std::uint64_t(fraction * double(count_));
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < bucket_count; ++b) {
+    seen += buckets_[b];
+    if (seen > wanted) {
+      if (b < 8) return b;
+      const std::size_t power = b / 8 + 2;
+      return (std::uint64_t(1) << power) + (std::uint64_t(b % 8) << (power - 3));
+    }
+  }
+  return 0;
+}
+
+void Digest::fold(std::uint64_t first, std::uint64_t second) {
+  value_ = mix(mix(value_ ^ first) ^ second);
+}
+
+// Kept in a local so that the bytes folded in cannot alias the digest.
+void Digest::fold(std::string_view bytes) {
+  std::uint64_t digest = value_ ^ bytes.size();
+  std::size_t at = 0;
+  for (; at + 8 <= bytes.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + at, 8);
+    digest = mix(digest ^ word);
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
+  value_ = mix(digest ^ tail);
+}
+
+}  // namespace postable::sim

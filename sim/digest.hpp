@@ -1,0 +1,52 @@
+// What a run reports: counts, replies by code, latencies, model rows covered, and the digest
+// of the whole run (its witness: the same seed and flags give the same digest anywhere).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace postable::sim {
+
+// Microseconds in buckets of 1/8 of a power of two: fixed memory, about 12% resolution.
+class LatencyHistogram {
+ public:
+  void add(std::uint64_t us);
+  std::uint64_t percentile(double fraction) const;  // the bucket's lower bound
+  std::uint64_t count() const { return count_; }
+  friend bool operator==(const LatencyHistogram&, const LatencyHistogram&) = default;
+
+ private:
+  static constexpr std::size_t bucket_count = 64 * 8;
+  std::array<std::uint64_t, bucket_count> buckets_{};
+  std::uint64_t count_ = 0;
+};
+
+struct Summary {
+  Instant virtual_end{};
+  std::uint64_t sessions = 0, messages = 0, events = 0, refused = 0;
+  std::map<int, std::uint64_t> replies;
+  // Client send -> reply, virtual, as a histogram: memory does not grow with the run.
+  LatencyHistogram latency;
+  std::vector<std::uint64_t> row_counts;  // how often each model row fired
+  std::uint64_t digest = 0;               // of the whole trace of notices and bytes
+};
+
+// Folds what happens into the summary's digest. A word at a time: multiply by an odd
+// constant and fold the high half down, so every input bit reaches every digest bit within a
+// few words.
+class Digest {
+ public:
+  explicit Digest(std::uint64_t& value) : value_(value) {}
+  void fold(std::uint64_t first, std::uint64_t second);
+  void fold(std::string_view bytes);
+
+ private:
+  std::uint64_t& value_;
+};
+
+}  // namespace postable::sim

@@ -1,0 +1,68 @@
+#include "sim/network.hpp"
+
+#include <algorithm>
+
+#include "sim/connection.hpp"
+
+namespace postable::sim {
+
+Instant Link::send(Instant now, Duration latency, std::string_view bytes, bool eof) {
+  if (idle()) {
+    packets_.clear();
+    bytes_.clear();
+    head_ = 0;
+    arrived_bytes_ = 0;
+  }
+  last_ = std::max(now + latency, last_);
+  bytes_.append(bytes);
+  packets_.push_back({last_, bytes.size(), eof});
+  return last_;
+}
+
+Link::Arrival Link::arrive() {
+  const Packet& packet = packets_[head_++];
+  const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
+  arrived_bytes_ += packet.size;
+  return {bytes, packet.eof};
+}
+
+Network::Network(const Params& params, Rng& rng, Agenda<Notice>& agenda)
+    : params_(params), rng_(rng), agenda_(agenda) {
+  latency_min_ = Duration(std::int64_t(params.latency_min_ms * 1e6));
+  latency_spread_ =
+      std::uint64_t(std::int64_t(params.latency_max_ms * 1e6) - latency_min_.count()) + 1;
+}
+
+Duration Network::latency() {
+  return latency_min_ + Duration(rng_.below(latency_spread_));
+}
+
+// It arrives after a drawn latency, never before the packet ahead of it.
+void Network::send(Connection& c, Kind kind, std::string_view bytes, bool eof) {
+  Link& link = kind == Kind::to_server ? c.to_server : c.to_client;
+  const bool was_idle = link.idle();
+  const Instant at = link.send(agenda_.now(), latency(), bytes, eof);
+  if (was_idle) agenda_.schedule(at, Notice{kind, c.id, c.slot});
+}
+
+void Network::send_fragmented(Connection& c, std::string_view bytes, bool bytewise) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    std::size_t piece = bytes.size() - done;
+    if (bytewise)
+      piece = 1;
+    else if (rng_.chance(params_.fragment_chance))
+      piece = std::size_t(rng_.between(1, piece));
+    send(c, Kind::to_server, bytes.substr(done, piece), false);
+    done += piece;
+  }
+}
+
+Link::Arrival Network::arrive(Connection& c, const Notice& notice) {
+  Link& link = notice.kind == Kind::to_server ? c.to_server : c.to_client;
+  const Link::Arrival arrival = link.arrive();
+  if (!link.idle()) agenda_.schedule(link.next_arrival(), notice);
+  return arrival;
+}
+
+}  // namespace postable::sim

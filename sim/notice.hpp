@@ -1,0 +1,20 @@
+// What the agenda holds: a notice that something happens to a connection (or to the server)
+// at a virtual instant. The bytes in flight live with their connection, not here.
+#pragma once
+
+#include <cstdint>
+
+namespace postable::sim {
+
+enum class Kind : std::uint8_t { arrive, accept, to_server, to_client, timeout, backup_done };
+
+// `client` names the connection; `slot` finds it without a lookup, and a notice whose
+// connection has gone (a timer left behind) finds another id there, or nothing.
+struct Notice {
+  explicit Notice(Kind k, std::uint64_t c = 0, std::uint32_t s = 0) : kind(k), slot(s), client(c) {}
+  Kind kind;
+  std::uint32_t slot;
+  std::uint64_t client;
+};
+
+}  // namespace postable::sim

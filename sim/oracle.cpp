@@ -1,0 +1,70 @@
+#include "sim/oracle.hpp"
+
+#include "core/record.hpp"
+
+namespace postable::sim {
+
+void Oracle::fail(std::string invariant, std::uint64_t client) {
+  if (violation_) return;
+  violation_ = Violation{std::move(invariant), client, transcript_of_(client)};
+}
+
+bool Oracle::stored(std::uint64_t number, std::string record, std::uint64_t client) {
+  live_file_.push_back(number);
+  if (!unacknowledged_.emplace(number, std::move(record)).second) {
+    fail("message number " + std::to_string(number) + " was stored twice", client);
+    return false;
+  }
+  return true;
+}
+
+void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
+                          std::uint64_t client) {
+  auto stored = unacknowledged_.find(number);
+  if (stored == unacknowledged_.end() || stored->second != format_record(envelope, number, name)) {
+    return fail(
+        "message " + std::to_string(number) + " was acknowledged but is not stored as sent",
+        client);
+  }
+  unacknowledged_.erase(stored);
+}
+
+void Oracle::backed_up(const BackupRange& range) {
+  std::uint64_t expected = range.first;
+  bool exact = live_file_.size() == range.last - range.first + 1;
+  for (const std::uint64_t number : live_file_) exact = exact && number == expected++;
+  if (!exact) {
+    return fail(range.file_name() + " does not hold exactly messages " +
+                    std::to_string(range.first) + ".." + std::to_string(range.last),
+                0);
+  }
+  live_file_.clear();
+  last_backed_up_ = range.last;
+}
+
+void Oracle::timer_fired(Instant now, Instant last_restart, Duration timeout,
+                         std::uint64_t client) {
+  const Instant due = last_restart + timeout;
+  if (now != due) {
+    fail("a timeout fired at " + std::to_string(now.since_origin.count()) +
+             " ns; its deadline was " + std::to_string(due.since_origin.count()) + " ns",
+         client);
+  }
+}
+
+void Oracle::check_files_at_end() {
+  std::uint64_t expected = last_backed_up_ + 1;
+  for (const std::uint64_t number : live_file_) {
+    if (number != expected++)
+      return fail(
+          "mailbox does not hold messages " + std::to_string(last_backed_up_ + 1) + ".. in order",
+          0);
+  }
+  if (!unacknowledged_.empty()) {
+    fail("message " + std::to_string(unacknowledged_.begin()->first) +
+             " was stored but its reply never reached the client",
+         0);
+  }
+}
+
+}  // namespace postable::sim

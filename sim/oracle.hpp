@@ -1,0 +1,57 @@
+// The oracle: what must hold at every step and at the end of a run. It keeps its own account
+// of what the files hold (numbers in the live file, records stored but not yet acknowledged)
+// and of the server's clock, and names the first invariant that fails.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/envelope.hpp"
+#include "core/mailbox_ledger.hpp"
+#include "core/time.hpp"
+
+namespace postable::sim {
+
+struct Violation {
+  std::string invariant;
+  std::uint64_t client = 0;
+  std::string transcript;
+};
+
+class Oracle {
+ public:
+  // Finds a client's transcript for the report, while its connection is open.
+  explicit Oracle(std::function<std::string(std::uint64_t client)> transcript_of)
+      : transcript_of_(std::move(transcript_of)) {}
+  // The first violation is kept; later ones are consequences.
+  void fail(std::string invariant, std::uint64_t client);
+  bool failed() const { return violation_.has_value(); }
+  const std::optional<Violation>& violation() const { return violation_; }
+
+  // The store wrote message `number` to the live file; false (and a violation) if it was twice.
+  bool stored(std::uint64_t number, std::string record, std::uint64_t client);
+  // A client read `number` for `envelope`: the record must be stored as sent.
+  void acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
+                    std::uint64_t client);
+  // The backup moved the live file: it must hold exactly the range's numbers, in order.
+  void backed_up(const BackupRange& range);
+  // A server timer fired at `now` for a clock restarted at `last_restart`.
+  void timer_fired(Instant now, Instant last_restart, Duration timeout, std::uint64_t client);
+  // The run is over: the live file in order, every stored message acknowledged.
+  void check_files_at_end();
+
+ private:
+  std::function<std::string(std::uint64_t)> transcript_of_;
+  std::optional<Violation> violation_;
+  // The live file by its numbers (the order checks need no more); each record waits in
+  // `unacknowledged_` until its client has read its number and compared the bytes.
+  std::vector<std::uint64_t> live_file_;
+  std::map<std::uint64_t, std::string> unacknowledged_;
+  std::uint64_t last_backed_up_ = 0;
+};
+
+}  // namespace postable::sim

@@ -1,0 +1,99 @@
+#include "sim/worker.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "sim/connection.hpp"
+
+namespace postable::sim {
+
+void Worker::start(Connection& c) {
+  Connection* raw = &c;
+  c.server.emplace(context_.config, context_.agenda.now(), [this, raw](const model::Row& row) {
+    ++context_.summary.row_counts[std::size_t(&row - model::rows.data())];
+    if (row.clock == Clock::restart) raw->last_restart = context_.agenda.now();
+  });
+  serve(c);
+}
+
+// A worker does not read while it stores a message: bytes wait in the socket's buffer.
+void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
+  if (c.server_closed) return;
+  if (c.server->awaiting_delivery() || !c.socket_buffer.empty()) {
+    c.socket_buffer += bytes;
+    c.socket_eof = c.socket_eof || eof;
+    return;
+  }
+  read(c, bytes, eof);
+  serve(c);
+}
+
+// What one recv() returned, taken by the session.
+void Worker::read(Connection& c, std::string_view bytes, bool eof) {
+  Session& server = *c.server;
+  if (!bytes.empty()) server.feed(bytes, context_.agenda.now());
+  if (eof) {
+    if (server.wants_input())
+      server.on_eof(context_.agenda.now());
+    else if (server.awaiting_delivery())
+      c.socket_eof = true;
+  }
+}
+
+void Worker::stored(Connection& c, std::uint64_t number) {
+  c.server->on_delivered(number, context_.agenda.now());
+  serve(c);
+}
+
+// Shaped like serve_connection: runs until the session waits for the client, the mailbox, or
+// its timer, or ends.
+void Worker::serve(Connection& c) {
+  Session& server = *c.server;
+  for (;;) {
+    if (!server.output().empty()) context_.network.send(c, Kind::to_client, server.output(), false);
+    server.clear_output();
+    if (server.awaiting_delivery()) {
+      const auto number = context_.mailbox.deliver(c, *server.take_delivery());
+      if (!number) return;  // it waits for the backup, which resumes it
+      server.on_delivered(*number, context_.agenda.now());
+      continue;
+    }
+    if (server.closed()) return context_.closed(c);
+    if (!c.timer_pending) {  // one timer per connection: it re-arms itself when it fires early
+      c.timer_pending = true;
+      context_.agenda.schedule(std::max(fire_time(*server.deadline()), context_.agenda.now()),
+                               Notice{Kind::timeout, c.id, c.slot});
+    }
+    if (c.socket_buffer.empty() && !c.socket_eof) return;
+    const std::string held = std::move(c.socket_buffer);
+    const bool eof = c.socket_eof;
+    c.socket_buffer.clear();
+    c.socket_eof = false;
+    read(c, held, eof);
+  }
+}
+
+Instant Worker::fire_time(Instant deadline) const {
+  const bool early = context_.buggify.planted(Fault::early_timeout);
+  return early ? deadline + Duration(-1'000'000) : deadline;
+}
+
+void Worker::timer(Connection& c) {
+  if (c.server_closed) return;
+  c.timer_pending = false;
+  Session& server = *c.server;
+  if (!server.wants_input()) return;  // storing: the timer is armed again afterwards
+  const Instant deadline = *server.deadline();
+  const Instant now = context_.agenda.now();
+  if (now < fire_time(deadline)) {  // the clock restarted since: wait for the new one
+    c.timer_pending = true;
+    context_.agenda.schedule(fire_time(deadline), Notice{Kind::timeout, c.id, c.slot});
+    return;
+  }
+  context_.oracle.timer_fired(now, c.last_restart, context_.config.timeout, c.id);
+  if (context_.oracle.failed()) return;
+  server.on_timeout(now);
+  serve(c);
+}
+
+}  // namespace postable::sim

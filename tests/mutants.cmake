@@ -1,0 +1,122 @@
+# Every planted bug in the C++, in one place: each is a variant of a test that must fail, and
+# fail for the reason named (a report matching the pattern). The SPIN models' planted bugs are
+# proofs/mutants/. Helpers: cmake/mutants.cmake.
+
+# ---- The ledger protocol, stepped by RapidCheck (planted by a definition) ------------------
+# postable_ledger_mutant(MUTANT EXPECT): the ledger property with POSTABLE_MUTANT_<MUTANT>.
+function(postable_ledger_mutant mutant expect)
+  string(TOLOWER "ledger_${mutant}" name)
+  postable_mutant_test(${name} "${expect}" SOURCES property/ledger_interleaving_property.cpp
+                       LIBS rapidcheck DEFINES POSTABLE_MUTANT_${mutant})
+endfunction()
+postable_ledger_mutant(SKIP_BACKUP_WAIT "a write landed while a backup was")
+postable_ledger_mutant(NUMBER_OUTSIDE_LOCK "holds \\[")
+postable_ledger_mutant(WRONG_BACKUP_NAME "an unexpected file mailbox\\.")
+postable_ledger_mutant(BACKUP_WAKES_NOBODY "deadlock: nobody can move")
+
+# ---- The real monitors under the controlled scheduler (a mutated header) -----------------
+set(mailbox_hpp ${PROJECT_SOURCE_DIR}/impl/server/mailbox.hpp)
+set(pool_hpp ${PROJECT_SOURCE_DIR}/impl/server/pool.hpp)
+# postable_monitor_mutant(NAME FILE FROM TO EXPECT PROPERTY): the monitor property in
+# PROPERTY.cpp, built over FILE with FROM replaced by TO.
+function(postable_monitor_mutant name file from to expect property)
+  postable_mutant(${name} ${file} "${from}" "${to}")
+  postable_mutant_test(${name} "${expect}"
+    SOURCES ${controlled} property/${property}.cpp LIBS rapidcheck postable_server)
+endfunction()
+postable_monitor_mutant(mailbox_skips_backup_wait ${mailbox_hpp}
+  [=[    while (!ledger_.may_write()) writable_.wait(lock);
+]=] "" "a write landed while a backup was" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_numbers_outside_lock ${mailbox_hpp}
+  [=[    std::unique_lock lock(mutex_);
+    while (!ledger_.may_write()) writable_.wait(lock);
+    const std::uint64_t number = ledger_.next_number();
+]=] [=[    const std::uint64_t number = ledger_.next_number();
+    std::unique_lock lock(mutex_);
+    while (!ledger_.may_write()) writable_.wait(lock);
+]=] "holds \\[" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_names_wrong_range ${mailbox_hpp}
+  [=[store_.move_to_backup(range)]=]
+  [=[store_.move_to_backup(BackupRange{range.first + 1, range.last})]=]
+  "mailbox\\.2-" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_wakes_one_writer ${mailbox_hpp}
+  [=[writable_.notify_all();]=] [=[writable_.notify_one();]=]
+  "deadlock: .*waits for a notify" mailbox_monitor_property)
+postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
+  [=[    while (!ledger_.may_accept() && !stopping_) worker_idle_.wait(lock);
+]=] "" "accepted while no worker was idle|may_accept" pool_monitor_property)
+postable_monitor_mutant(pool_forgets_acceptor_after_take ${pool_hpp}
+  [=[    Connection connection = ledger_.take();
+    // The hand-off slot is free again: if another worker is idle, the acceptor may go on.
+    worker_idle_.notify_one();
+]=] [=[    Connection connection = ledger_.take();
+]=] "acceptor sleeps while a worker is idle" pool_monitor_property)
+
+# ---- The simulator ----------------------------------------------------------------------
+# A shell's bug planted in every world (the fault flag's planted bugs): the oracle must catch.
+postable_mutant_test(sim_fault
+  "while a backup was moving|does not hold|a timeout fired at|accepted while no worker"
+  SOURCES property/sim_property.cpp LIBS rapidcheck postable_sim
+  DEFINES POSTABLE_MUTANT_SIM_FAULT)
+# A world that is not a function of its parameters: each World draws from the seed plus how
+# many Worlds the process made before it. Every oracle still holds; only the property's
+# replay check (the same digest twice) can tell, and must.
+postable_mutated_sources(sim_not_replayable postable_sim ${PROJECT_SOURCE_DIR}/sim/world.cpp
+  [=[rng_(params.seed),]=]
+  [=[rng_(params.seed + [] { static std::uint64_t worlds = 0; return worlds++; }()),]=])
+add_executable(mutant_sim_not_replayable property/sim_property.cpp ${sim_not_replayable_sources})
+target_link_libraries(mutant_sim_not_replayable PRIVATE postable_peer rapidcheck
+                      Boost::unit_test_framework postable_warnings)
+postable_expect_failure(sim_not_replayable "first\\.summary\\(\\)\\.digest" "")
+
+# ---- The core, under the session properties and the table walk ---------------------------
+# postable_core_mutant_test(NAME SOURCE FROM TO RUN): the session property RUN built over a
+# core with SOURCE (in impl/core) mutated, which must fail with a counterexample.
+function(postable_core_mutant_test name source from to run)
+  postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
+                           "${from}" "${to}")
+  add_executable(mutant_${name} $<TARGET_OBJECTS:postable_session_properties> ${${name}_sources})
+  target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
+                        Boost::unit_test_framework postable_warnings)
+  target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
+  postable_expect_failure(${name} "Falsifiable" "${run}")
+endfunction()
+# A CR at the end of a fragment taken for data at once: a CRLF cut in two is not a CRLF.
+postable_core_mutant_test(framer_forgets_cr_across_fragments framer.cpp
+  [=[    if (chunk.back() == '\r') {  // is it the CR of a CRLF? The next fragment tells.
+      pending_cr_ = true;
+      chunk.remove_suffix(1);
+    }
+]=] "" "fragmentation/any_fragmentation_gives_the_same_replies_and_mailbox")
+# One recipient more than the limit let through.
+postable_core_mutant_test(session_recipient_limit_off_by_one session.cpp
+  [=[transaction_->recipients.size() >= config_.recipients_max]=]
+  [=[transaction_->recipients.size() > config_.recipients_max]=]
+  "protocol/session_answers_as_the_reference_reading_of_the_spec")
+
+if(POSTABLE_PROOFS)
+  # postable_table_mutant(NAME SOURCE FROM TO EXPECT RUN): the table walk (only its test RUN,
+  # if given) over a core with SOURCE mutated; it must fail with a report matching EXPECT.
+  function(postable_table_mutant name source from to expect run)
+    postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
+                             "${from}" "${to}")
+    add_executable(mutant_${name} property/table_exhaustive_test.cpp
+                   property/reference_session.cpp support/harness.cpp support/transcript.cpp
+                   ${${name}_sources})
+    target_include_directories(mutant_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                               ${PROJECT_SOURCE_DIR}/impl)
+    target_link_libraries(mutant_${name} PRIVATE postable_model Boost::unit_test_framework
+                          postable_warnings)
+    postable_expect_failure(${name} "${expect}" "${run}" LABEL proof NO_COUNTEREXAMPLE)
+  endfunction()
+  # The recipient limit off by one: the first alphabet's walk reaches the fifth RCPT.
+  postable_table_mutant(table_recipient_limit session.cpp
+    [=[transaction_->recipients.size() >= config_.recipients_max]=]
+    [=[transaction_->recipients.size() > config_.recipients_max]=]
+    "expected `452 4.5.3 Error: too many recipients" "")
+  # Control bytes taken for printable ones: only the second alphabet holds one.
+  postable_table_mutant(table_control_bytes_printable command.cpp
+    [=[return c >= 0x21 && c <= 0x7e;]=] [=[return c != ' ' && c <= 0x7e;]=]
+    "expected `504 5.5.2"
+    every_verb_and_bad_argument_up_to_five_steps_answers_as_the_reference)
+endif()

@@ -62,8 +62,7 @@ void Acceptor::worker_freed(const Connection& c) {
 
 void Acceptor::check_idle_rule() {
   if (!oracle_.failed() && !backlog_.empty() && pool_.may_accept() && !accept_pending_) {
-    oracle_.fail("a worker is idle while a connection waits in the backlog",
-                 backlog_.front()->id);
+    oracle_.fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);
   }
 }
 

@@ -28,7 +28,7 @@ Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
       script_(rng_.between(1, 3), peer::ScriptStyle{0.3, 0.0}) {}
 
 const Batch* Client::next(Instant now) {
-  confirmed_forward = last_forward;            // every reply so far has come
+  confirmed_forward = last_forward;                      // every reply so far has come
   if (!mirror_.session().wants_input()) return nullptr;  // closed, or waiting for a message
   if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
     return nullptr;  // says HELO, then nothing: the server must time it out

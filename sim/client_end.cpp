@@ -71,8 +71,7 @@ void ClientEnd::hear(Connection& c, std::string_view line) {
     case peer::Heard::Kind::unexpected:
       return context_.oracle.fail("expected `" + heard.wanted + "`, got `" + said + "`", c.id);
     case peer::Heard::Kind::delivered:
-      return context_.oracle.acknowledged(heard.number, *heard.stored, context_.config.name,
-                                          c.id);
+      return context_.oracle.acknowledged(heard.number, *heard.stored, context_.config.name, c.id);
     case peer::Heard::Kind::refused:
       return context_.oracle.fail("expected a message number, got `" + said + "`", c.id);
     case peer::Heard::Kind::unasked:

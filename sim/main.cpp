@@ -3,12 +3,12 @@
 // on a violated invariant, the client's transcript and the command that replays it.
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cmath>
-#include <nlohmann/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 #include "sim/coverage_dot.hpp"
@@ -49,7 +49,8 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
       {"digest", std::to_string(s.digest)},
       {"wall",
        {{"seconds", thousandths(wall_seconds)},
-        {"events_per_second", thousandths(wall_seconds > 0 ? double(s.events) / wall_seconds : 0)}}},
+        {"events_per_second",
+         thousandths(wall_seconds > 0 ? double(s.events) / wall_seconds : 0)}}},
   };
   return json.dump(2) + "\n";
 }

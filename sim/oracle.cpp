@@ -20,11 +20,15 @@ bool Oracle::stored(std::uint64_t number, std::string record, std::uint64_t clie
 
 void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
                           std::uint64_t client) {
+  // The stored bytes are read back through the one reader of the format, as a user's
+  // mail reader would read the file, and must give exactly the message the client sent.
   auto stored = unacknowledged_.find(number);
-  if (stored == unacknowledged_.end() || stored->second != format_record(envelope, number, name)) {
-    return fail(
-        "message " + std::to_string(number) + " was acknowledged but is not stored as sent",
-        client);
+  const ParsedRecords read =
+      stored == unacknowledged_.end() ? ParsedRecords{} : parse_records(stored->second);
+  const ParsedRecord sent{number, name, envelope};
+  if (read.records.size() != 1 || !read.problem.empty() || !(read.records[0] == sent)) {
+    return fail("message " + std::to_string(number) + " was acknowledged but is not stored as sent",
+                client);
   }
   unacknowledged_.erase(stored);
 }

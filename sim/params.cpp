@@ -37,11 +37,11 @@ std::string Params::describe() const {
 }
 
 std::string Params::replay_command() const {
-  std::string out = "smtpsim --seed " + std::to_string(seed) +
-                    " --clients " + std::to_string(clients) + " --workers " + std::to_string(workers) +
-                    " --backup-every " + std::to_string(backup_every) +
-                    " --timeout " + number(timeout_seconds) + " --rate " + number(arrivals_per_second) +
-                    " --mix " + mix.describe('=');
+  std::string out = "smtpsim --seed " + std::to_string(seed) + " --clients " +
+                    std::to_string(clients) + " --workers " + std::to_string(workers) +
+                    " --backup-every " + std::to_string(backup_every) + " --timeout " +
+                    number(timeout_seconds) + " --rate " + number(arrivals_per_second) + " --mix " +
+                    mix.describe('=');
   if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }

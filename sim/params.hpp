@@ -61,7 +61,7 @@ struct Params {
   Mix mix;
   Fault fault = Fault::none;
 
-  std::string describe() const;  // "seed=... clients=... workers=..."
+  std::string describe() const;        // "seed=... clients=... workers=..."
   std::string replay_command() const;  // the smtpsim command line that makes this world
 };
 

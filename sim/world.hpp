@@ -47,7 +47,7 @@ class World {
  private:
   void handle(const Notice& notice);
   void arrive(const Notice& notice);
-  Connection& open_connection();          // a new client takes a free slot
+  Connection& open_connection();           // a new client takes a free slot
   Connection* find(const Notice& notice);  // the notice's connection, if it is still there
   void server_closed(Connection& c);
   void client_finished(Connection& c);

@@ -5,15 +5,15 @@
 #include <cstddef>
 #include <string_view>
 
-#include "model/smtp_table.hpp"
 #include "core/table.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable {
 
 struct Command {
   model::Input input = model::Input::unknown;  // a verb, or the event `unknown`
   Outcome outcome = Outcome::ok;  // ok, syntax or badarg (limits are the session's to check)
-  std::string_view arg;  // the host or address, trimmed; empty when there is none
+  std::string_view arg;           // the host or address, trimmed; empty when there is none
 };
 
 // `strict` hides the extension verbs: they classify as unknown.

@@ -20,7 +20,7 @@ Framer::Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max)
   POSTABLE_ASSERT(line_bytes_max_ >= 2);
 }
 
-Framer::Event Framer::next(std::string_view& input) {
+Framer::Piece Framer::next(std::string_view& input) {
   if (line_done_) {
     line_.clear();
     line_done_ = false;
@@ -28,7 +28,7 @@ Framer::Event Framer::next(std::string_view& input) {
   return in_data_ ? next_data(input) : next_command(input);
 }
 
-Framer::Event Framer::next_command(std::string_view& input) {
+Framer::Piece Framer::next_command(std::string_view& input) {
   const void* found = std::memchr(input.data(), '\n', input.size());
   const std::size_t take =
       found ? std::size_t(static_cast<const char*>(found) - input.data()) + 1 : input.size();
@@ -45,19 +45,19 @@ Framer::Event Framer::next_command(std::string_view& input) {
   }
   POSTABLE_ASSERT(line_.size() < line_bytes_max_);
   if (!found) return {};
-  Event event;
+  Piece piece;
   if (overflow_) {
     POSTABLE_ASSERT(line_bytes_ > line_bytes_max_);
-    event.kind = Kind::too_long;
+    piece.kind = Kind::too_long;
   } else {
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    event.kind = Kind::line;
-    event.line = line_;
+    piece.kind = Kind::line;
+    piece.line = line_;
   }
   line_bytes_ = 0;
   overflow_ = false;
   line_done_ = true;
-  return event;
+  return piece;
 }
 
 void Framer::start_data() {
@@ -85,16 +85,16 @@ void Framer::reuse_body_storage(std::string storage) {
   body_ = std::move(storage);
 }
 
-Framer::Event Framer::next_data(std::string_view& input) {
-  Event event;
+Framer::Piece Framer::next_data(std::string_view& input) {
+  Piece piece;
   while (!input.empty()) {
     if (at_line_start_) {
-      if (data_line_start(input, event)) return event;
+      if (data_line_start(input, piece)) return piece;
     } else {
       data_mid_line(input);
     }
   }
-  return event;
+  return piece;
 }
 
 void Framer::consume(std::string_view& input, std::size_t count) {
@@ -110,8 +110,8 @@ void Framer::new_data_line(bool ended_in_crlf) {
 }
 
 // Scans the first bytes of a data line for the end marker and for a dot to unstuff.
-// Returns true, with `event` set, when the message ended.
-bool Framer::data_line_start(std::string_view& input, Event& event) {
+// Returns true, with `piece` set, when the message ended.
+bool Framer::data_line_start(std::string_view& input, Piece& piece) {
   while (!input.empty() && at_line_start_) {
     const char c = input.front();
     switch (line_start_) {
@@ -140,7 +140,7 @@ bool Framer::data_line_start(std::string_view& input, Event& event) {
         if (c == '\n') {
           consume(input, 1);
           if (start_may_end_) {
-            event = end_of_message();
+            piece = end_of_message();
             return true;
           }
           append_body(".\n");  // reached through a bare LF: data, kept as it was
@@ -199,15 +199,15 @@ void Framer::append_body(std::string_view bytes) {
   body_.append(bytes);
 }
 
-Framer::Event Framer::end_of_message() {
+Framer::Piece Framer::end_of_message() {
   POSTABLE_ASSERT(message_bytes_ >= end_marker_bytes);
   message_bytes_ -= end_marker_bytes;
   in_data_ = false;
-  Event event;
-  event.kind = Kind::data_end;
-  event.too_big = too_big_ || message_bytes_ > message_bytes_max_;
-  if (event.too_big) release(body_);
-  return event;
+  Piece piece;
+  piece.kind = Kind::data_end;
+  piece.too_big = too_big_ || message_bytes_ > message_bytes_max_;
+  if (piece.too_big) release(body_);
+  return piece;
 }
 
 }  // namespace postable

@@ -1,4 +1,5 @@
-// The framer turns bytes, in whatever fragments they arrive, into protocol events.
+// The framer turns bytes, in whatever fragments they arrive, into pieces of the protocol:
+// command lines, over-long lines, and the end of a message (its body kept apart).
 //
 // Command mode: lines end at LF and one CR before the LF is dropped. A line longer than
 // line_bytes_max (its terminator included) is discarded as it arrives and reported once,
@@ -19,7 +20,7 @@ namespace postable {
 class Framer {
  public:
   enum class Kind { need_more, line, too_long, data_end };
-  struct Event {
+  struct Piece {
     Kind kind = Kind::need_more;
     std::string_view line;  // Kind::line: the line without its terminator; valid until next()
     bool too_big = false;   // Kind::data_end: the message was over message_bytes_max
@@ -27,9 +28,9 @@ class Framer {
 
   Framer(std::size_t line_bytes_max, std::uint64_t message_bytes_max);
 
-  // Consumes bytes from the front of `input` until one event is complete or `input` is
+  // Consumes bytes from the front of `input` until one piece is complete or `input` is
   // empty (then need_more). After data_end the framer is back in command mode.
-  Event next(std::string_view& input);
+  Piece next(std::string_view& input);
 
   void start_data();
   std::string take_body();
@@ -44,14 +45,14 @@ class Framer {
   std::size_t buffered_bytes() const { return line_.capacity() + body_.capacity(); }
 
  private:
-  Event next_command(std::string_view& input);
-  Event next_data(std::string_view& input);
-  bool data_line_start(std::string_view& input, Event& event);
+  Piece next_command(std::string_view& input);
+  Piece next_data(std::string_view& input);
+  bool data_line_start(std::string_view& input, Piece& piece);
   void data_mid_line(std::string_view& input);
   void append_body(std::string_view bytes);
   void consume(std::string_view& input, std::size_t count);
   void new_data_line(bool ended_in_crlf);
-  Event end_of_message();
+  Piece end_of_message();
 
   // Where the data-mode scanner stands at the start of a line: nothing seen, a `.`, `.` CR.
   enum class LineStart { fresh, dot, dot_cr };
@@ -61,7 +62,7 @@ class Framer {
   std::string line_;
   std::size_t line_bytes_ = 0;  // bytes of the current command line so far
   bool overflow_ = false;
-  bool line_done_ = false;  // the last event handed out line_; clear it on the next call
+  bool line_done_ = false;  // the last piece handed out line_; clear it on the next call
 
   bool in_data_ = false;
   bool at_line_start_ = true;

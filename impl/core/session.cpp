@@ -27,18 +27,18 @@ void Session::feed(std::string_view bytes, Instant now) {
 
 void Session::run(std::string_view& input, Instant now) {
   while (!input.empty() && wants_input()) {
-    const Framer::Event event = framer_.next(input);
-    switch (event.kind) {
+    const Framer::Piece piece = framer_.next(input);
+    switch (piece.kind) {
       case Framer::Kind::need_more:
         break;
       case Framer::Kind::line:
-        on_line(event.line, now);
+        on_line(piece.line, now);
         break;
       case Framer::Kind::too_long:
         apply(model::input_of(Event::too_long), Outcome::ok, {config_.name, {}, 0}, now);
         break;
       case Framer::Kind::data_end:
-        apply(model::input_of(Event::data_end), event.too_big ? Outcome::too_big : Outcome::ok,
+        apply(model::input_of(Event::data_end), piece.too_big ? Outcome::too_big : Outcome::ok,
               {config_.name, {}, 0}, now);
         break;
     }
@@ -48,10 +48,10 @@ void Session::run(std::string_view& input, Instant now) {
 void Session::on_line(std::string_view line, Instant now) {
   const Command command = classify(line, config_.strict);
   Outcome outcome = command.outcome;
-  const bool adds_recipient = model::is_verb(command.input) &&
-                              model::verbs[std::size_t(model::verb_of(command.input))].arg ==
-                                  ArgClass::to &&
-                              outcome == Outcome::ok;
+  const bool adds_recipient =
+      model::is_verb(command.input) &&
+      model::verbs[std::size_t(model::verb_of(command.input))].arg == ArgClass::to &&
+      outcome == Outcome::ok;
   if (adds_recipient && transaction_ && transaction_->recipients.size() >= config_.recipients_max) {
     outcome = Outcome::full;
   }

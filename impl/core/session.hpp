@@ -25,8 +25,8 @@
 #include "core/envelope.hpp"
 #include "core/framer.hpp"
 #include "core/reply.hpp"
-#include "model/smtp_table.hpp"
 #include "core/time.hpp"
+#include "model/smtp_table.hpp"
 
 namespace postable {
 

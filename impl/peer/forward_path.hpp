@@ -19,7 +19,7 @@ struct ForwardStep {
   std::vector<model::Verb> advance;
   std::optional<model::Verb> repeat;  // accepted, and the state stays (RCPT after RCPT)
   std::optional<model::Verb> quit;    // closes the session politely (QUIT)
-  bool at_rest = false;  // no transaction open: where a stored message leads back to
+  bool at_rest = false;               // no transaction open: where a stored message leads back to
 };
 
 // The step from `state`; empty (no verbs) for a state that does not read commands.
@@ -39,7 +39,8 @@ struct ScriptedVerb {
 
 class ForwardScript {
  public:
-  ForwardScript(std::uint64_t messages, ScriptStyle style) : messages_left_(messages), style_(style) {}
+  ForwardScript(std::uint64_t messages, ScriptStyle style)
+      : messages_left_(messages), style_(style) {}
   // The next verb of a valid session from `state` (a state that reads commands).
   ScriptedVerb next(model::State state, Rng& rng);
   std::uint64_t messages_left() const { return messages_left_; }

@@ -56,9 +56,9 @@ struct Heard {
     unasked,     // nothing was owed and no message was waiting
   };
   Kind kind;
-  std::string wanted;             // unexpected: the line the model wanted
+  std::string wanted;              // unexpected: the line the model wanted
   std::optional<Envelope> stored;  // delivered, refused: the message the reply was about
-  std::uint64_t number = 0;       // delivered
+  std::uint64_t number = 0;        // delivered
 };
 
 class Mirror {

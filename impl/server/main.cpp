@@ -9,7 +9,8 @@ int main(int argc, char** argv) {
   postable::ServerConfig config;
   // Flags start from the defaults the model and ServerConfig set: no value is typed twice.
   double timeout_seconds = std::chrono::duration<double>(config.session.timeout).count();
-  long busy_poll_us = long(std::chrono::duration_cast<std::chrono::microseconds>(config.busy_poll).count());
+  long busy_poll_us =
+      long(std::chrono::duration_cast<std::chrono::microseconds>(config.busy_poll).count());
   CLI::App app{"smtpd: the Postable SMTP server (CS4410MP3 protocol)"};
   app.add_option("--bind", config.bind, "IPv4 address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "TCP port; 0 picks a free one")->capture_default_str();

@@ -104,8 +104,8 @@ void emit_rows(std::ostream& out, const Model& model, const Table& table) {
   out << "inline constexpr std::array<Row, row_count> rows{{\n";
   for (const Row& row : table.rows) {
     const std::string reply = row.reply ? model.replies[*row.reply].name : model.replies[0].name;
-    out << "    {State::" << model.states[row.state].name << ", Input::"
-        << input_name(model, row.input) << ", "
+    out << "    {State::" << model.states[row.state].name
+        << ", Input::" << input_name(model, row.input) << ", "
         << qualified("Outcome", outcome_names, row.outcome)
         << ", State::" << model.states[row.next].name << ", "
         << qualified("Clock", clock_names, row.clock) << ", "

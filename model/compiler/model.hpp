@@ -65,7 +65,7 @@ struct Model {
   std::vector<RowDecl> rows;
 };
 
-// Inputs are numbered verbs first (in declaration order), then the events.
+// `input` is numbered as inputs.hpp says: the events, then the verbs.
 struct Row {
   int line;
   std::size_t state;

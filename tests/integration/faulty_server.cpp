@@ -14,9 +14,9 @@
 #include <optional>
 #include <string>
 
+#include "core/record.hpp"
 #include "server/connection.hpp"
 #include "server/file_store.hpp"
-#include "core/record.hpp"
 #include "server/socket.hpp"
 
 using namespace postable;

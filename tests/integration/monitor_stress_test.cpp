@@ -9,11 +9,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/rng.hpp"
 #include "server/file_store.hpp"
 #include "server/mailbox.hpp"
-#include "support/mailbox_folder.hpp"
 #include "server/pool.hpp"
-#include "core/rng.hpp"
+#include "support/mailbox_folder.hpp"
 
 using namespace postable;
 using namespace postable::testing;

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "support/harness.hpp"
 #include "property/stream_gen.hpp"
+#include "support/harness.hpp"
 
 namespace {
 

@@ -6,7 +6,14 @@
 // acknowledged message stored as sent; during the run, no write while a backup is due or
 // moving; and never a state where nobody can move.
 //
-// Test-only variants plant a bug in this protocol (see tests/CMakeLists.txt):
+// Why it stays beside mailbox_monitor_property.cpp, which runs the real monitor: this one
+// steps the protocol itself, one step of a thread at a time (lock, check, number, write,
+// finish), with up to 64 deliverers and no real files or threads, so RapidCheck reaches
+// and shrinks orders the scheduler of the monitor property explores only slowly; it is the
+// C++ twin of proofs/mailbox.pml, and the monitor property then shows that the template
+// code follows this protocol.
+//
+// Test-only variants plant a bug in this protocol (see tests/mutants.cmake):
 //   POSTABLE_MUTANT_SKIP_BACKUP_WAIT, POSTABLE_MUTANT_NUMBER_OUTSIDE_LOCK,
 //   POSTABLE_MUTANT_WRONG_BACKUP_NAME, POSTABLE_MUTANT_BACKUP_WAKES_NOBODY.
 #define BOOST_TEST_MODULE ledger_interleaving
@@ -19,9 +26,9 @@
 #include <string>
 #include <vector>
 
+#include "core/mailbox_ledger.hpp"
 #include "property/assertions_throw.hpp"
 #include "support/mailbox_folder.hpp"
-#include "core/mailbox_ledger.hpp"
 
 namespace {
 

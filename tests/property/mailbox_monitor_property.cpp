@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "server/mailbox.hpp"
-#include "support/mailbox_folder.hpp"
 #include "property/scheduler.hpp"
 #include "property/watched_store.hpp"
+#include "server/mailbox.hpp"
+#include "support/mailbox_folder.hpp"
 
 namespace {
 

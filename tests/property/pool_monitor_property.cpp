@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "server/pool.hpp"
 #include "property/scheduler.hpp"
+#include "server/pool.hpp"
 
 namespace {
 

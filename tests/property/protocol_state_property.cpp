@@ -5,8 +5,8 @@
 #include <rapidcheck/boost_test.h>
 #include <rapidcheck/state.h>
 
-#include "support/harness.hpp"
 #include "property/reference_session.hpp"
+#include "support/harness.hpp"
 #include "support/transcript.hpp"
 
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "support/harness.hpp"
 #include "property/reference_session.hpp"
+#include "support/harness.hpp"
 #include "support/transcript.hpp"
 
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/file_store.hpp"
 #include "property/scheduler.hpp"
+#include "server/file_store.hpp"
 
 namespace postable::testing {
 

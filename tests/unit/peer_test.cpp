@@ -76,8 +76,8 @@ BOOST_AUTO_TEST_CASE(the_mirror_owes_the_model_replies_and_reads_a_number) {
   BOOST_TEST((mirror.hear("220 other", Instant{}).kind == Heard::Kind::unexpected));
   BOOST_TEST((mirror.hear("220 postable SMTP CS4410MP3", Instant{}).kind == Heard::Kind::expected));
   mirror.send("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\nhi\r\n.\r\nNOOP\r\n", Instant{});
-  for (const char* line : {"250 postable", "250 2.1.0 OK", "250 2.1.5 OK",
-                           "354 End data with <CR><LF>.<CR><LF>"}) {
+  for (const char* line :
+       {"250 postable", "250 2.1.0 OK", "250 2.1.5 OK", "354 End data with <CR><LF>.<CR><LF>"}) {
     BOOST_TEST((mirror.hear(line, Instant{}).kind == Heard::Kind::expected), line);
   }
   BOOST_TEST(!mirror.owes());  // the message's reply is the server's to word

@@ -9,8 +9,8 @@
 #include "core/record.hpp"
 #include "core/reply.hpp"
 #include "core/session.hpp"
-#include "support/harness.hpp"
 #include "core/table.hpp"
+#include "support/harness.hpp"
 
 namespace {
 

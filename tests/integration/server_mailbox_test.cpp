@@ -1,0 +1,166 @@
+// The real smtpd over real sockets, its mailbox: backups, concurrent delivery, disconnects,
+// a real client, a failed write.
+#define BOOST_TEST_DYN_LINK
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "integration/server_process.hpp"
+#include "integration/smtp_steps.hpp"
+
+namespace {
+
+using namespace postable::testing;
+using namespace std::chrono_literals;
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_32_messages_move_to_a_backup_file) {
+  ServerProcess server({});
+  Client client(server.port());
+  BOOST_REQUIRE(client.reply());
+  BOOST_TEST(client.ask("HELO h") == "250 postable");
+  for (int n = 1; n <= 64; ++n) {
+    const std::string reply = send_message(client, "a@b", "c@d", {"message " + std::to_string(n)});
+    BOOST_REQUIRE(reply == "250 OK: delivered message " + std::to_string(n));
+  }
+  BOOST_TEST(eventually_exists(server, "mailbox.33-64"));
+  BOOST_TEST(numbers_in(server.read_file("mailbox.1-32")) == range(1, 32));
+  BOOST_TEST(numbers_in(server.read_file("mailbox.33-64")) == range(33, 64));
+  for (int n = 65; n <= 70; ++n) {
+    BOOST_TEST(send_message(client, "a@b", "c@d", {"m"}) ==
+               "250 OK: delivered message " + std::to_string(n));
+  }
+  BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(numbers_in(server.read_file("mailbox")) == range(65, 70));
+  BOOST_TEST(!server.file_exists("mailbox.65-96"));
+  BOOST_TEST(server.read_file("mailbox.1-32").find("\n\nmessage 7\n\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(thirty_two_clients_of_twenty_messages_each_number_1_to_640) {
+  ServerProcess server({"--quiet"});
+  constexpr int clients = 32;
+  constexpr int each = 20;
+  std::vector<std::map<int, std::string>> given(clients);  // number -> body, per client
+  std::vector<std::string> failures(clients);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        Client client(server.port());
+        client.reply();
+        client.ask("HELO client" + std::to_string(c));
+        for (int m = 0; m < each; ++m) {
+          const std::string body = "client " + std::to_string(c) + " message " + std::to_string(m);
+          const std::string reply = send_message(client, "a@b", "c@d", {body});
+          const std::string prefix = "250 OK: delivered message ";
+          if (reply.rfind(prefix, 0) != 0) throw std::runtime_error("got " + reply);
+          given[c][std::stoi(reply.substr(prefix.size()))] = body;
+        }
+        client.ask("QUIT");
+      } catch (const std::exception& e) {
+        failures[c] = e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) BOOST_TEST(failure == "");
+  BOOST_TEST(server.stop() == 0);
+  std::string all;
+  for (int first = 1; first <= clients * each; first += 32) {
+    const std::string name = "mailbox." + std::to_string(first) + "-" + std::to_string(first + 31);
+    const std::string text = server.read_file(name);
+    BOOST_TEST(numbers_in(text) == range(first, first + 31), name);
+    all += text;
+  }
+  BOOST_TEST(server.read_file("mailbox") == "");
+  for (int c = 0; c < clients; ++c) {
+    BOOST_TEST(given[c].size() == std::size_t(each));
+    for (const auto& [number, body] : given[c]) {
+      const std::string expected =
+          "Number: " + std::to_string(number) + "\nFrom: a@b\nTo: c@d\n\n" + body + "\n\n";
+      BOOST_TEST(all.find(expected) != std::string::npos, "message " << number << " of " << c);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_disconnect_in_the_middle_of_data_stores_nothing) {
+  ServerProcess server({});
+  {
+    Client client(server.port());
+    client.reply();
+    client.ask("HELO h");
+    client.ask("MAIL FROM: a@b");
+    client.ask("RCPT TO: c@d");
+    BOOST_TEST(client.ask("DATA").rfind("354", 0) == 0);
+    client.send("half a message\r\nand no end");
+  }
+  Client next(server.port());
+  next.reply();
+  next.ask("HELO h");
+  BOOST_TEST(send_message(next, "a@b", "c@d", {"whole"}) == "250 OK: delivered message 1");
+  next.close();
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(numbers_in(server.read_file("mailbox")) == range(1, 1));
+  BOOST_TEST(server.read_file("mailbox").find("half") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_half_closed_client_gets_every_reply) {
+  ServerProcess server({});
+  Client client(server.port());
+  client.send("HELO h\r\nMAIL FROM: a@b\r\nRCPT TO: c@d\r\nDATA\r\nx\r\n.\r\nNOOP\r\n");
+  client.shutdown_sending();
+  const std::vector<std::string> expected{"220 postable SMTP CS4410MP3",
+                                          "250 postable",
+                                          "250 2.1.0 OK",
+                                          "250 2.1.5 OK",
+                                          "354 End data with <CR><LF>.<CR><LF>",
+                                          "250 OK: delivered message 1",
+                                          "250 2.0.0 OK"};
+  for (const std::string& line : expected) BOOST_TEST(client.reply().value_or("(none)") == line);
+  BOOST_TEST(client.closed_by_server());
+  BOOST_TEST(server.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_real_client_python_smtplib_delivers) {
+  ServerProcess server({});
+  const std::string script =
+      "import smtplib,sys\n"
+      "c=smtplib.SMTP('127.0.0.1',int(sys.argv[1]))\n"
+      "c.sendmail('alice@example.org',['bob@example.org'],'Subject: hi\\r\\n\\r\\n.hello\\r\\n')\n"
+      "c.quit()\n";
+  { std::ofstream(server.dir() / "client.py") << script; }
+  const std::string command = "/usr/bin/python3 " + (server.dir() / "client.py").string() + " " +
+                              std::to_string(server.port());
+  const int status = std::system(command.c_str());
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(server.read_file("mailbox") ==
+             "Received: from [127.0.0.1] by postable (CS4410MP3)\nNumber: 1\n"
+             "From: <alice@example.org>\nTo: <bob@example.org>\n\nSubject: hi\n\n.hello\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_answers_451_and_leaves_no_partial_record) {
+  // A file-size limit makes the second, large message fail to write, as a full disk would.
+  ServerProcess server({}, {"prlimit", "--fsize=4096", "--"});
+  Client client(server.port());
+  client.reply();
+  client.ask("HELO h");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"small"}) == "250 OK: delivered message 1");
+  const std::vector<std::string> big(100, std::string(70, 'x'));
+  BOOST_TEST(send_message(client, "a@b", "c@d", big) ==
+             "451 4.3.0 Error: message not stored, try again later");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"after"}) == "250 OK: delivered message 2");
+  client.close();
+  BOOST_TEST(server.stop() == 0);
+  const std::string mailbox = server.read_file("mailbox");
+  BOOST_TEST(numbers_in(mailbox) == range(1, 2));
+  BOOST_TEST(mailbox.find("xxx") == std::string::npos);
+  BOOST_TEST(mailbox.ends_with("\n\nafter\n\n"));
+}
+

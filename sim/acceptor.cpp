@@ -60,8 +60,8 @@ void Acceptor::worker_freed(const Connection& c) {
   free_workers_.push_back(c.worker);
 }
 
-void Acceptor::check_idle_rule() {
-  if (!oracle_.failed() && !backlog_.empty() && pool_.may_accept() && !accept_pending_) {
+void Acceptor::check_idle_rule_with_backlog() {
+  if (!oracle_.failed() && pool_.may_accept() && !accept_pending_) {
     oracle_.fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);
   }
 }

@@ -32,10 +32,15 @@ class Acceptor {
   // The worker that served `c` is idle again.
   void worker_freed(const Connection& c);
   // The pool's rule: no worker idle while a connection waits (unless an accept is on its way).
-  void check_idle_rule();
+  // Checked after every notice, so the common case (an empty backlog) is inline.
+  void check_idle_rule() {
+    if (!backlog_.empty()) check_idle_rule_with_backlog();
+  }
   bool idle() const { return pool_.busy() == 0; }
 
  private:
+  void check_idle_rule_with_backlog();
+
   const Params& params_;
   Agenda<Notice>& agenda_;
   const Buggify& buggify_;

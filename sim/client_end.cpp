@@ -63,8 +63,11 @@ void ClientEnd::hear(Connection& c, std::string_view line) {
   if (line == timeout_line_ && (!mirror.owes() || mirror.next_owed() != line)) {
     return timed_out(c);
   }
-  const std::string said(line);
-  const peer::Heard heard = mirror.hear(line, Instant{});
+  const peer::Heard heard = mirror.hear(line, Instant{});  // `line` stays valid: not its buffer
+  const std::string said =
+      heard.kind == peer::Heard::Kind::expected || heard.kind == peer::Heard::Kind::delivered
+          ? std::string()
+          : std::string(line);
   switch (heard.kind) {
     case peer::Heard::Kind::expected:
       return;

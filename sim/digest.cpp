@@ -1,18 +1,8 @@
 #include "sim/digest.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace postable::sim {
-
-namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x *= 0x9e3779b97f4a7c15ULL;
-  return x ^ (x >> 29);
-}
-
-}  // namespace
 
 void LatencyHistogram::add(std::uint64_t us) {
   std::size_t bucket = us;
@@ -37,24 +27,6 @@ std::uint64_t LatencyHistogram::percentile(double fraction) const {
     }
   }
   return 0;
-}
-
-void Digest::fold(std::uint64_t first, std::uint64_t second) {
-  value_ = mix(mix(value_ ^ first) ^ second);
-}
-
-// Kept in a local so that the bytes folded in cannot alias the digest.
-void Digest::fold(std::string_view bytes) {
-  std::uint64_t digest = value_ ^ bytes.size();
-  std::size_t at = 0;
-  for (; at + 8 <= bytes.size(); at += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes.data() + at, 8);
-    digest = mix(digest ^ word);
-  }
-  std::uint64_t tail = 0;
-  std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
-  value_ = mix(digest ^ tail);
 }
 
 }  // namespace postable::sim

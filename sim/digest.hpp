@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string_view>
 #include <vector>
@@ -36,17 +37,36 @@ struct Summary {
   std::uint64_t digest = 0;               // of the whole trace of notices and bytes
 };
 
-// Folds what happens into the summary's digest. A word at a time: multiply by an odd
-// constant and fold the high half down, so every input bit reaches every digest bit within a
-// few words.
+// Folds what happens into a digest. A word at a time: multiply by an odd constant and fold
+// the high half down, so every input bit reaches every digest bit within a few words. Inline:
+// it runs for every notice and every packet.
 class Digest {
  public:
-  explicit Digest(std::uint64_t& value) : value_(value) {}
-  void fold(std::uint64_t first, std::uint64_t second);
-  void fold(std::string_view bytes);
+  explicit Digest(std::uint64_t seed = 0) : value_(seed) {}
+  std::uint64_t value() const { return value_; }
+  void fold(std::uint64_t first, std::uint64_t second) {
+    value_ = mix(mix(value_ ^ first) ^ second);
+  }
+  void fold(std::string_view bytes) {
+    std::uint64_t digest = value_ ^ bytes.size();
+    std::size_t at = 0;
+    for (; at + 8 <= bytes.size(); at += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes.data() + at, 8);
+      digest = mix(digest ^ word);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
+    value_ = mix(digest ^ tail);
+  }
 
  private:
-  std::uint64_t& value_;
+  static std::uint64_t mix(std::uint64_t x) {
+    x *= 0x9e3779b97f4a7c15ULL;
+    return x ^ (x >> 29);
+  }
+
+  std::uint64_t value_;
 };
 
 }  // namespace postable::sim

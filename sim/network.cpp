@@ -6,26 +6,6 @@
 
 namespace postable::sim {
 
-Instant Link::send(Instant now, Duration latency, std::string_view bytes, bool eof) {
-  if (idle()) {
-    packets_.clear();
-    bytes_.clear();
-    head_ = 0;
-    arrived_bytes_ = 0;
-  }
-  last_ = std::max(now + latency, last_);
-  bytes_.append(bytes);
-  packets_.push_back({last_, bytes.size(), eof});
-  return last_;
-}
-
-Link::Arrival Link::arrive() {
-  const Packet& packet = packets_[head_++];
-  const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
-  arrived_bytes_ += packet.size;
-  return {bytes, packet.eof};
-}
-
 Network::Network(const Params& params, Rng& rng, Agenda<Notice>& agenda)
     : params_(params), rng_(rng), agenda_(agenda) {
   latency_min_ = Duration(std::int64_t(params.latency_min_ms * 1e6));

@@ -2,6 +2,7 @@
 // of a connection is a link whose packets arrive after a drawn latency, in the order sent.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,8 +32,25 @@ class Link {
   bool idle() const { return head_ == packets_.size(); }
   Instant next_arrival() const { return packets_[head_].at; }
   // Returns when the bytes arrive: after `latency`, and never before those sent ahead.
-  Instant send(Instant now, Duration latency, std::string_view bytes, bool eof);
-  Arrival arrive();
+  // Inline, as is arrive(): a link carries every byte of a run.
+  Instant send(Instant now, Duration latency, std::string_view bytes, bool eof) {
+    if (idle()) {
+      packets_.clear();
+      bytes_.clear();
+      head_ = 0;
+      arrived_bytes_ = 0;
+    }
+    last_ = std::max(now + latency, last_);
+    bytes_.append(bytes);
+    packets_.push_back({last_, bytes.size(), eof});
+    return last_;
+  }
+  Arrival arrive() {
+    const Packet& packet = packets_[head_++];
+    const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
+    arrived_bytes_ += packet.size;
+    return {bytes, packet.eof};
+  }
 
  private:
   struct Packet {

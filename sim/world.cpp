@@ -36,7 +36,7 @@ World::World(const Params& params, TraceWriter* trace)
 }
 
 std::optional<Violation> World::run() {
-  summary_.digest = params_.seed;
+  digest_ = Digest(params_.seed);
   if (params_.clients > 0) agenda_.schedule(Instant{}, Notice{Kind::arrive, 0});
   const std::uint64_t notices_max = 10'000 * params_.clients + 1'000'000;
   while (!agenda_.empty() && !oracle_.failed()) {
@@ -53,6 +53,7 @@ std::optional<Violation> World::run() {
   }
   if (!oracle_.failed()) check_end();
   summary_.virtual_end = agenda_.now();
+  summary_.digest = digest_.value();
   const auto& counts = clients_.reply_counts();
   for (std::size_t code = 0; code < counts.size(); ++code) {
     if (counts[code] > 0) summary_.replies[int(code)] = counts[code];

@@ -61,7 +61,7 @@ class World {
   Rng rng_;
   Agenda<Notice> agenda_;
   Summary summary_;
-  Digest digest_{summary_.digest};
+  Digest digest_;
   Oracle oracle_;
   Buggify buggify_;
   Network network_;

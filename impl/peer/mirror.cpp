@@ -38,16 +38,6 @@ std::optional<std::uint64_t> DeliveredReply::number(std::string_view line) const
   return value;
 }
 
-void OwedReplies::add(std::string_view lines) {
-  if (empty()) clear();  // all read: the buffer starts again from its beginning
-  bytes_.append(lines);
-}
-
-std::string_view OwedReplies::front() const {
-  const std::string_view rest = std::string_view(bytes_).substr(next_);
-  return rest.substr(0, rest.find("\r\n"));
-}
-
 Mirror::Mirror(const SessionConfig& config, Instant now, Session::Observer observer)
     : session_(config, now, std::move(observer)), delivered_(config.name) {
   owe_output();  // the greeting

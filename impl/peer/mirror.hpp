@@ -32,9 +32,15 @@ class DeliveredReply {
 // ending in CRLF): one buffer, no allocation per line.
 class OwedReplies {
  public:
-  void add(std::string_view lines);
+  void add(std::string_view lines) {
+    if (empty()) clear();  // all read: the buffer starts again from its beginning
+    bytes_.append(lines);
+  }
   bool empty() const { return next_ == bytes_.size(); }
-  std::string_view front() const;  // without its CRLF
+  std::string_view front() const {  // without its CRLF
+    const std::string_view rest = std::string_view(bytes_).substr(next_);
+    return rest.substr(0, rest.find("\r\n"));
+  }
   void pop() { next_ += front().size() + 2; }
   void clear() {
     bytes_.clear();

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "model/compiler/check.hpp"
+#include "model/compiler/emit.hpp"
 #include "model/compiler/parse.hpp"
 
 namespace {
@@ -191,4 +192,36 @@ BOOST_AUTO_TEST_CASE(small_models_report_what_they_expect) {
       BOOST_TEST(shown == "(no diagnostics)\n", entry.path().filename() << shown);
   }
   BOOST_TEST(files >= 3);
+}
+
+namespace {
+
+std::string header_of(const std::string& text) {
+  Diagnostics diagnostics;
+  const Model model = parse_model(text, diagnostics);
+  const auto table = check_model(model, diagnostics);
+  BOOST_REQUIRE_MESSAGE(table.has_value(), show(diagnostics));
+  return emit_header(model, *table, "smtp.model");
+}
+
+// The `enum class Input` line of a header: every input with its explicit id.
+std::string input_ids(const std::string& header) {
+  const std::size_t start = header.find("enum class Input");
+  return header.substr(start, header.find("};", start) - start);
+}
+
+}  // namespace
+
+// llhttp's lesson: ids never move when a line is added. A verb declared last (with the
+// rows that answer it) numbers after every input the table had.
+BOOST_AUTO_TEST_CASE(a_new_verb_moves_no_input_id) {
+  const std::string before = input_ids(header_of(real_model()));
+  std::string text = real_model();
+  text.insert(text.find("\n", text.find("verb QUIT")) + 1, "verb VRFY  any   extension  aside\n");
+  text += "READY,HELLO,MAIL,RCPT  VRFY      ok       -> =        keep     -           ok\n";
+  const std::string after = input_ids(header_of(text));
+  BOOST_TEST(before.find("greet = 0,") != std::string::npos, before);
+  BOOST_TEST(before.find("HELO = 7,") != std::string::npos, before);
+  BOOST_TEST(after.starts_with(before.substr(0, before.rfind(',') + 1)), before << after);
+  BOOST_TEST(after.find("VRFY = 15,") != std::string::npos, after);
 }

@@ -47,7 +47,6 @@ class Client {
  private:
   // Each appends what it makes to `out`.
   void command(std::string& out);
-  void deviant(std::string& out);
   void body(std::string& out);
 
   std::uint64_t id_;

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "core/decimal.hpp"
+
 namespace postable {
 
 namespace {
@@ -62,16 +64,6 @@ std::optional<std::string_view> line_at(std::string_view text, std::size_t at) {
   return text.substr(at, end - at);
 }
 
-std::optional<std::uint64_t> digits_value(std::string_view digits) {
-  if (digits.empty() || digits.size() > 19) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char digit : digits) {
-    if (digit < '0' || digit > '9') return std::nullopt;
-    value = value * 10 + std::uint64_t(digit - '0');
-  }
-  return value;
-}
-
 // Whether a record starts at `at`: its `Received:` line, then its `Number:` line.
 bool record_starts(std::string_view text, std::size_t at) {
   const auto received = line_at(text, at);
@@ -80,7 +72,7 @@ bool record_starts(std::string_view text, std::size_t at) {
     return false;
   }
   const auto number = line_at(text, at + received->size() + 1);
-  return number && number->starts_with("Number: ") && digits_value(number->substr(8));
+  return number && number->starts_with("Number: ") && parse_decimal(number->substr(8));
 }
 
 // Reads the head at `at` into `record`; returns where the body starts, or nullopt.
@@ -94,7 +86,7 @@ std::optional<std::size_t> read_head(std::string_view text, std::size_t at, Pars
   record.server_name = from_by.substr(by + 4);
   at += line.size() + 1;
   line = *line_at(text, at);
-  record.number = *digits_value(line.substr(8));
+  record.number = *parse_decimal(line.substr(8));
   at += line.size() + 1;
   const auto from = line_at(text, at);
   if (!from || !from->starts_with("From: ")) return std::nullopt;

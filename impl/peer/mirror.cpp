@@ -1,5 +1,6 @@
 #include "peer/mirror.hpp"
 
+#include "core/decimal.hpp"
 #include "core/reply.hpp"
 
 namespace postable::peer {
@@ -27,15 +28,7 @@ std::optional<std::uint64_t> DeliveredReply::number(std::string_view line) const
       line.size() < before_.size() + after_.size()) {
     return std::nullopt;
   }
-  const std::string_view digits =
-      line.substr(before_.size(), line.size() - before_.size() - after_.size());
-  if (digits.empty() || digits.size() > 18) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char digit : digits) {
-    if (digit < '0' || digit > '9') return std::nullopt;
-    value = value * 10 + std::uint64_t(digit - '0');
-  }
-  return value;
+  return parse_decimal(line.substr(before_.size(), line.size() - before_.size() - after_.size()));
 }
 
 Mirror::Mirror(const SessionConfig& config, Instant now, Session::Observer observer)

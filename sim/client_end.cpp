@@ -64,21 +64,20 @@ void ClientEnd::hear(Connection& c, std::string_view line) {
     return timed_out(c);
   }
   const peer::Heard heard = mirror.hear(line, Instant{});  // `line` stays valid: not its buffer
-  const std::string said =
-      heard.kind == peer::Heard::Kind::expected || heard.kind == peer::Heard::Kind::delivered
-          ? std::string()
-          : std::string(line);
   switch (heard.kind) {
     case peer::Heard::Kind::expected:
       return;
     case peer::Heard::Kind::unexpected:
-      return context_.oracle.fail("expected `" + heard.wanted + "`, got `" + said + "`", c.id);
+      return context_.oracle.fail(
+          "expected `" + std::string(heard.wanted) + "`, got `" + std::string(line) + "`", c.id);
     case peer::Heard::Kind::delivered:
-      return context_.oracle.acknowledged(heard.number, *heard.stored, context_.config.name, c.id);
+      return context_.oracle.acknowledged(heard.number, mirror.last_message(), context_.config.name,
+                                          c.id);
     case peer::Heard::Kind::refused:
-      return context_.oracle.fail("expected a message number, got `" + said + "`", c.id);
+      return context_.oracle.fail("expected a message number, got `" + std::string(line) + "`",
+                                  c.id);
     case peer::Heard::Kind::unasked:
-      return context_.oracle.fail("a reply nobody asked for: `" + said + "`", c.id);
+      return context_.oracle.fail("a reply nobody asked for: `" + std::string(line) + "`", c.id);
   }
 }
 

@@ -118,7 +118,7 @@ bool SessionRunner::check_line(const std::optional<std::string>& got, Clock::tim
   // instant makes the mirror's next deadline one the server cannot beat fairly.
   const peer::Heard heard = mirror_->hear(*got, Instant{sent_at.time_since_epoch()});
   if (heard.kind == peer::Heard::Kind::unexpected) {
-    return mismatch("expected `" + heard.wanted + "`, got `" + *got + "`");
+    return mismatch("expected `" + std::string(heard.wanted) + "`, got `" + *got + "`");
   }
   if (heard.kind == peer::Heard::Kind::unasked) return mismatch("unasked: `" + *got + "`");
   if (heard.kind == peer::Heard::Kind::delivered && !check_delivery(heard)) return false;
@@ -136,7 +136,7 @@ bool SessionRunner::check_delivery(const peer::Heard& heard) {
                     std::to_string(last_number_) + " on the same connection");
   }
   std::string why;
-  if (!stats_.claim_number(heard.number, *heard.stored, why)) return mismatch(why);
+  if (!stats_.claim_number(heard.number, mirror_->last_message(), why)) return mismatch(why);
   last_number_ = heard.number;
   return true;
 }
@@ -162,7 +162,7 @@ bool SessionRunner::idle_until_timeout() {
   if (!got) return mismatch("expected a timeout, got nothing");
   const peer::Heard heard = mirror_->hear(*got, arrived);
   if (heard.kind != peer::Heard::Kind::expected)
-    return mismatch("expected `" + heard.wanted + "`, got `" + *got + "`");
+    return mismatch("expected `" + std::string(heard.wanted) + "`, got `" + *got + "`");
   if (arrived < deadline) return mismatch("timed out before the deadline");
   // The server's clock started before its last reply reached us: late is later than that.
   const Instant latest = Instant{replies_done_at_.time_since_epoch()} + config_.timeout;

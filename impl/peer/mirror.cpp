@@ -59,18 +59,19 @@ void Mirror::time_out(Instant deadline) {
 
 Heard Mirror::hear(std::string_view line, Instant at) {
   if (!owed_.empty()) {
-    if (owed_.front() != line) return {Heard::Kind::unexpected, std::string(owed_.front()), {}, 0};
+    if (owed_.front() != line) return {Heard::Kind::unexpected, owed_.front(), 0};
     owed_.pop();
-    return {Heard::Kind::expected, {}, {}, 0};
+    return {Heard::Kind::expected, {}, 0};
   }
   if (session_.awaiting_delivery()) return hear_delivery(line, at);
-  return {Heard::Kind::unasked, {}, {}, 0};
+  return {Heard::Kind::unasked, {}, 0};
 }
 
 // The reply to a message: stored with a number the server chose, or refused by its store.
 // The session is told which; what follows the reply is then owed.
 Heard Mirror::hear_delivery(std::string_view line, Instant at) {
-  Heard heard{Heard::Kind::delivered, {}, session_.take_delivery(), 0};
+  last_message_ = std::move(*session_.take_delivery());
+  Heard heard{Heard::Kind::delivered, {}, 0};
   if (const auto number = delivered_.number(line)) {
     heard.number = *number;
     session_.on_delivered(*number, at);

@@ -52,19 +52,19 @@ class OwedReplies {
   std::size_t next_ = 0;
 };
 
-// What one reply line from the server was, as the mirror reads it.
+// What one reply line from the server was, as the mirror reads it. Small, and made for every
+// line: the message a delivery reply was about is the mirror's `last_message()`.
 struct Heard {
   enum class Kind {
     expected,    // the reply owed next
     unexpected,  // another line than the one owed (`wanted`)
-    delivered,   // a stored message's number: `number`, for `envelope`
-    refused,     // the store's refusal of a message, as the model words it
+    delivered,   // a stored message's number: `number`, for `last_message()`
+    refused,     // the store's refusal of `last_message()`, as the model words it
     unasked,     // nothing was owed and no message was waiting
   };
   Kind kind;
-  std::string wanted;              // unexpected: the line the model wanted
-  std::optional<Envelope> stored;  // delivered, refused: the message the reply was about
-  std::uint64_t number = 0;        // delivered
+  std::string_view wanted;   // unexpected: the line the model wanted (valid until next call)
+  std::uint64_t number = 0;  // delivered
 };
 
 class Mirror {
@@ -80,6 +80,8 @@ class Mirror {
   // One reply line from the server, heard at `at`: matched against what is owed.
   Heard hear(std::string_view line, Instant at);
 
+  // The message the last delivery reply heard was about.
+  const Envelope& last_message() const { return last_message_; }
   bool owes() const { return !owed_.empty(); }
   std::string_view next_owed() const { return owed_.front(); }
   void forget_owed() { owed_.clear(); }
@@ -95,6 +97,7 @@ class Mirror {
   Session session_;
   OwedReplies owed_;
   DeliveredReply delivered_;
+  Envelope last_message_;
 };
 
 }  // namespace postable::peer

@@ -23,10 +23,12 @@ void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const 
   // The stored bytes are read back through the one reader of the format, as a user's
   // mail reader would read the file, and must give exactly the message the client sent.
   auto stored = unacknowledged_.find(number);
-  const ParsedRecords read =
-      stored == unacknowledged_.end() ? ParsedRecords{} : parse_records(stored->second);
-  const ParsedRecord sent{number, name, envelope};
-  if (read.records.size() != 1 || !read.problem.empty() || !(read.records[0] == sent)) {
+  if (stored != unacknowledged_.end()) parse_records(stored->second, read_back_);
+  const bool same = stored != unacknowledged_.end() && read_back_.problem.empty() &&
+                    read_back_.records.size() == 1 && read_back_.records[0].number == number &&
+                    read_back_.records[0].server_name == name &&
+                    read_back_.records[0].envelope == envelope;
+  if (!same) {
     return fail("message " + std::to_string(number) + " was acknowledged but is not stored as sent",
                 client);
   }

@@ -12,6 +12,7 @@
 
 #include "core/envelope.hpp"
 #include "core/mailbox_ledger.hpp"
+#include "core/record.hpp"
 #include "core/time.hpp"
 
 namespace postable::sim {
@@ -52,6 +53,7 @@ class Oracle {
   std::vector<std::uint64_t> live_file_;
   std::map<std::uint64_t, std::string> unacknowledged_;
   std::uint64_t last_backed_up_ = 0;
+  ParsedRecords read_back_;  // reused for every record read back: no allocation per message
 };
 
 }  // namespace postable::sim

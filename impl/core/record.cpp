@@ -92,10 +92,13 @@ std::optional<std::size_t> read_head(std::string_view text, std::size_t at, Pars
   if (!from || !from->starts_with("From: ")) return std::nullopt;
   record.envelope.sender = from->substr(6);
   at += from->size() + 1;
+  std::size_t count = 0;  // recipients are assigned over those of a record read before
   for (auto to = line_at(text, at); to && to->starts_with("To: "); to = line_at(text, at)) {
-    record.envelope.recipients.emplace_back(to->substr(4));
+    if (count == record.envelope.recipients.size()) record.envelope.recipients.emplace_back();
+    record.envelope.recipients[count++] = to->substr(4);
     at += to->size() + 1;
   }
+  record.envelope.recipients.resize(count);
   const auto blank = line_at(text, at);
   if (!blank || !blank->empty()) return std::nullopt;
   return at + 1;
@@ -117,28 +120,34 @@ std::optional<std::size_t> body_end(std::string_view text, std::size_t at) {
 
 ParsedRecords parse_records(std::string_view text) {
   ParsedRecords out;
-  std::size_t at = 0;
-  while (at < text.size()) {
+  parse_records(text, out);
+  return out;
+}
+
+void parse_records(std::string_view text, ParsedRecords& out) {
+  out.problem.clear();
+  std::size_t count = 0, at = 0;
+  for (; at < text.size(); ++count) {
+    if (count == out.records.size()) out.records.emplace_back();
+    ParsedRecord& record = out.records[count];
     if (!record_starts(text, at)) {
       out.problem = "no record starts at byte " + std::to_string(at);
-      return out;
+      break;
     }
-    ParsedRecord record;
     const auto body = read_head(text, at, record);
     if (!body) {
       out.problem = "the head of message " + std::to_string(record.number) + " is malformed";
-      return out;
+      break;
     }
     const auto end = body_end(text, *body);
     if (!end) {
       out.problem = "message " + std::to_string(record.number) + " has no end";
-      return out;
+      break;
     }
     record.envelope.body = text.substr(*body, *end - *body);
-    out.records.push_back(std::move(record));
     at = *end + record_end.size();
   }
-  return out;
+  out.records.resize(count);
 }
 
 }  // namespace postable

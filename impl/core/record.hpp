@@ -46,5 +46,7 @@ struct ParsedRecords {
 // starts at a `Received:` line followed by a `Number:` line; its body runs to the empty line
 // before the next such pair, or before the end of the text.
 ParsedRecords parse_records(std::string_view text);
+// The same into `out`, whose storage is reused: a reader of many records allocates once.
+void parse_records(std::string_view text, ParsedRecords& out);
 
 }  // namespace postable

@@ -43,3 +43,15 @@ BOOST_AUTO_TEST_CASE(a_torn_or_foreign_text_is_named) {
   const std::string no_sender = "Received: from h by n (CS4410MP3)\nNumber: 1\nTo: a\n\n\n";
   BOOST_TEST(parse_records(no_sender).problem == "the head of message 1 is malformed");
 }
+
+BOOST_AUTO_TEST_CASE(a_reused_reader_keeps_nothing_of_the_text_before) {
+  ParsedRecords reused;
+  parse_records(format_record(first, 1, "n") + format_record(second, 2, "n"), reused);
+  parse_records(format_record(second, 7, "m"), reused);
+  BOOST_TEST(reused.problem == "");
+  BOOST_REQUIRE(reused.records.size() == 1u);
+  BOOST_TEST((reused.records[0] == ParsedRecord{7, "m", second}));
+  parse_records("torn", reused);
+  BOOST_TEST(reused.records.empty());
+  BOOST_TEST(reused.problem == "no record starts at byte 0");
+}

@@ -94,6 +94,26 @@ postable_core_mutant_test(session_recipient_limit_off_by_one session.cpp
   [=[transaction_->recipients.size() > config_.recipients_max]=]
   "protocol/session_answers_as_the_reference_reading_of_the_spec")
 
+# postable_record_mutant(NAME SOURCE FROM TO): the record property over a core with SOURCE
+# mutated; it must fail with a counterexample.
+function(postable_record_mutant name source from to)
+  postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
+                           "${from}" "${to}")
+  add_executable(mutant_${name} property/record_property.cpp ${${name}_sources})
+  target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
+                        Boost::unit_test_framework postable_warnings)
+  target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
+  postable_expect_failure(${name} "Falsifiable" "")
+endfunction()
+# A store that does not quote: a body line that looks like a record's first line is taken for one.
+postable_record_mutant(record_body_forges_a_record body_quoting.cpp
+  [=[  if (body.find(marker) == std::string_view::npos) return body;  // the common case]=]
+  [=[  return body;]=])
+# A reader that does not unquote: a quoted line comes back with its `>`.
+postable_record_mutant(record_reader_keeps_the_quote record.cpp
+  [=[    append_unquoted(record.envelope.body, text.substr(*body, *end - *body));]=]
+  [=[    record.envelope.body.append(text.substr(*body, *end - *body));]=])
+
 if(POSTABLE_PROOFS)
   # postable_table_mutant(NAME SOURCE FROM TO EXPECT RUN): the table walk (only its test RUN,
   # if given) over a core with SOURCE mutated; it must fail with a report matching EXPECT.

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/body_quoting.hpp"
 #include "core/decimal.hpp"
 
 namespace postable {
@@ -41,7 +42,8 @@ std::string format_record_head(const Envelope& envelope, std::uint64_t number,
 void append_record(std::string& out, const Envelope& envelope, std::uint64_t number,
                    std::string_view server_name) {
   append_head(out, envelope, number, server_name);
-  out.append(envelope.body).append(record_end);
+  std::string scratch;
+  out.append(stored_body(envelope.body, scratch)).append(record_end);
 }
 
 std::string format_record(const Envelope& envelope, std::uint64_t number,
@@ -144,7 +146,8 @@ void parse_records(std::string_view text, ParsedRecords& out) {
       out.problem = "message " + std::to_string(record.number) + " has no end";
       break;
     }
-    record.envelope.body = text.substr(*body, *end - *body);
+    record.envelope.body.clear();
+    append_unquoted(record.envelope.body, text.substr(*body, *end - *body));
     at = *end + record_end.size();
   }
   out.records.resize(count);

@@ -4,7 +4,7 @@
 //   From: {sender}
 //   To: {recipient}        one line per RCPT, in order
 //   <empty line>
-//   {body lines}
+//   {body lines}           a line `>*Received: ` gets one more `>` (core/body_quoting.hpp)
 //   <empty line>
 #pragma once
 
@@ -17,8 +17,9 @@
 
 namespace postable {
 
-// A record is its head (the Received: .. To: lines and the empty line), the body, and the
-// closing empty line: a store can write the body from where it lies, without a copy.
+// A record is its head (the Received: .. To: lines and the empty line), the body as
+// stored_body() gives it, and the closing empty line: a store can write a body that needs no
+// quoting from where it lies, without a copy.
 std::string format_record_head(const Envelope& envelope, std::uint64_t number,
                                std::string_view server_name);
 inline constexpr std::string_view record_end = "\n";

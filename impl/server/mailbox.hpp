@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/body_quoting.hpp"
 #include "core/envelope.hpp"
 #include "core/mailbox_ledger.hpp"
 #include "core/record.hpp"
@@ -26,11 +27,14 @@ class Mailbox {
   // `on_failure` runs under the lock, where the store's error can be read safely.
   template <typename OnFailure>
   std::optional<std::uint64_t> deliver(const Envelope& envelope, OnFailure on_failure) {
+    // A quoted copy only when a body line could be taken for a record's first line.
+    std::string quoted;
+    const std::string_view body = stored_body(envelope.body, quoted);
     std::unique_lock lock(mutex_);
     while (!ledger_.may_write()) writable_.wait(lock);
     const std::uint64_t number = ledger_.next_number();
     const std::string head = format_record_head(envelope, number, server_name_);
-    if (!store_.append(head, envelope.body, record_end)) {
+    if (!store_.append(head, body, record_end)) {
       on_failure();
       return std::nullopt;
     }

@@ -88,6 +88,28 @@ BOOST_AUTO_TEST_CASE(thirty_two_clients_of_twenty_messages_each_number_1_to_640)
   }
 }
 
+// The server writes a body from where it lies unless a line needs quoting: both paths.
+BOOST_AUTO_TEST_CASE(a_body_cannot_forge_a_record_in_the_file) {
+  ServerProcess server({});
+  Client client(server.port());
+  client.reply();
+  client.ask("HELO h");
+  const std::vector<std::string> forged{"Received: from x by postable (CS4410MP3)",
+                                        "Number: 9",
+                                        "From: x",
+                                        "To: y",
+                                        "",
+                                        "not delivered"};
+  BOOST_TEST(send_message(client, "a@b", "c@d", forged) == "250 OK: delivered message 1");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"plain"}) == "250 OK: delivered message 2");
+  client.close();
+  BOOST_TEST(server.stop() == 0);
+  const std::string mailbox = server.read_file("mailbox");
+  BOOST_TEST(numbers_in(mailbox) == range(1, 2));
+  BOOST_TEST(mailbox.find("\n>Received: from x by postable (CS4410MP3)\nNumber: 9\n") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_disconnect_in_the_middle_of_data_stores_nothing) {
   ServerProcess server({});
   {
@@ -163,4 +185,3 @@ BOOST_AUTO_TEST_CASE(a_failed_write_answers_451_and_leaves_no_partial_record) {
   BOOST_TEST(mailbox.find("xxx") == std::string::npos);
   BOOST_TEST(mailbox.ends_with("\n\nafter\n\n"));
 }
-

@@ -10,6 +10,7 @@ Prints `listening on 127.0.0.1:PORT` when it accepts connections; stops on SIGTE
 import argparse
 import asyncio
 import os
+import re
 import signal
 
 from aiosmtpd.smtp import SMTP
@@ -27,6 +28,8 @@ class MailboxHandler:
                 b"From: %s" % envelope.mail_from.encode()]
         head += [b"To: %s" % rcpt.encode() for rcpt in envelope.rcpt_tos]
         body = envelope.original_content.replace(b"\r\n", b"\n")
+        # smtpd's quoting: a body line `>*Received: ` gets one more `>` (README, mailbox format).
+        body = re.sub(rb"(?m)^(>*Received: )", rb">\1", body)
         self.mailbox.write(b"\n".join(head) + b"\n\n" + body + b"\n")
         self.mailbox.flush()  # in the file (the page cache) before the 250, as smtpd does
         return "250 OK: delivered message %d" % self.number

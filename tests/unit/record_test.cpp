@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "core/body_quoting.hpp"
 #include "core/record.hpp"
 
 namespace {
@@ -54,4 +55,28 @@ BOOST_AUTO_TEST_CASE(a_reused_reader_keeps_nothing_of_the_text_before) {
   parse_records("torn", reused);
   BOOST_TEST(reused.records.empty());
   BOOST_TEST(reused.problem == "no record starts at byte 0");
+}
+
+// mboxrd-style: a body line `>*Received: ` is stored with one more `>` and read back as sent.
+BOOST_AUTO_TEST_CASE(a_body_cannot_forge_a_record) {
+  const std::string forged = "Received: from x by n (CS4410MP3)\nNumber: 2\nFrom: a\nTo: b\n\nhi\n";
+  const Envelope sneaky{"h", "a@b", {"c@d"}, "text\n\n" + forged};
+  const std::string stored = format_record(sneaky, 1, "n");
+  BOOST_TEST(stored.find("\n>Received: from x by n (CS4410MP3)\nNumber: 2\n") != std::string::npos);
+  const ParsedRecords parsed = parse_records(stored);
+  BOOST_TEST(parsed.problem == "");
+  BOOST_REQUIRE(parsed.records.size() == 1u);
+  BOOST_TEST(parsed.records[0].envelope.body == sneaky.body);
+}
+
+BOOST_AUTO_TEST_CASE(quoting_adds_one_level_and_reading_removes_one) {
+  std::string scratch;
+  BOOST_TEST(stored_body("Received: a\n>Received: b\n>>Received: c\n", scratch) ==
+             ">Received: a\n>>Received: b\n>>>Received: c\n");
+  BOOST_TEST(stored_body("x Received: a\n>Receive\n", scratch) == "x Received: a\n>Receive\n");
+  std::string read;
+  append_unquoted(read, ">Received: a\n>>Received: b\n>x\nReceived: c");
+  BOOST_TEST(read == "Received: a\n>Received: b\n>x\nReceived: c");
+  const std::string plain = "no such line\n>quoted text\n";  // stored byte for byte
+  BOOST_TEST(stored_body(plain, scratch).data() == plain.data());
 }

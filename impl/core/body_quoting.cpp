@@ -1,0 +1,59 @@
+#include "core/body_quoting.hpp"
+
+namespace postable {
+
+namespace {
+
+constexpr std::string_view marker = "Received: ";
+
+// The number of `>` that start the line at `at` when `Received: ` follows them, else -1.
+long quote_depth(std::string_view text, std::size_t at) {
+  std::size_t depth = 0;
+  while (at + depth < text.size() && text[at + depth] == '>') ++depth;
+  return text.substr(at + depth).starts_with(marker) ? long(depth) : -1;
+}
+
+// Calls `line(start)` for the start of every line of `text`.
+template <typename Line>
+void for_each_line_start(std::string_view text, Line line) {
+  for (std::size_t at = 0; at < text.size();) {
+    line(at);
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+}
+
+}  // namespace
+
+std::string_view stored_body(std::string_view body, std::string& scratch) {
+  if (body.find(marker) == std::string_view::npos) return body;  // the common case
+  bool quoted = false;
+  scratch.clear();
+  std::size_t copied = 0;
+  for_each_line_start(body, [&](std::size_t at) {
+    if (quote_depth(body, at) < 0) return;
+    scratch.append(body.substr(copied, at - copied)).append(1, '>');
+    copied = at;
+    quoted = true;
+  });
+  if (!quoted) return body;
+  scratch.append(body.substr(copied));
+  return scratch;
+}
+
+void append_unquoted(std::string& out, std::string_view stored) {
+  if (stored.find(">Received: ") == std::string_view::npos) {  // the common case
+    out.append(stored);
+    return;
+  }
+  std::size_t copied = 0;
+  for_each_line_start(stored, [&](std::size_t at) {
+    if (quote_depth(stored, at) < 1) return;
+    out.append(stored.substr(copied, at - copied));
+    copied = at + 1;  // the one `>` the store added
+  });
+  out.append(stored.substr(copied));
+}
+
+}  // namespace postable

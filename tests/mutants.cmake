@@ -70,16 +70,23 @@ target_link_libraries(mutant_sim_not_replayable PRIVATE postable_peer rapidcheck
 postable_expect_failure(sim_not_replayable "first\\.summary\\(\\)\\.digest" "")
 
 # ---- The core, under the session properties and the table walk ---------------------------
-# postable_core_mutant_test(NAME SOURCE FROM TO RUN): the session property RUN built over a
-# core with SOURCE (in impl/core) mutated, which must fail with a counterexample.
-function(postable_core_mutant_test name source from to run)
+# postable_core_mutant(NAME SOURCE FROM TO RUN SOURCES...): the RapidCheck test built from
+# SOURCES (only its test RUN, if given) over a core with SOURCE (in impl/core) mutated, FROM
+# replaced by TO; it must fail with a counterexample.
+function(postable_core_mutant name source from to run)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
   postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
                            "${from}" "${to}")
-  add_executable(mutant_${name} $<TARGET_OBJECTS:postable_session_properties> ${${name}_sources})
+  add_executable(mutant_${name} ${ARG_SOURCES} ${${name}_sources})
   target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
                         Boost::unit_test_framework postable_warnings)
   target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
   postable_expect_failure(${name} "Falsifiable" "${run}")
+endfunction()
+# postable_core_mutant_test(NAME SOURCE FROM TO RUN): the session property RUN so.
+function(postable_core_mutant_test name source from to run)
+  postable_core_mutant(${name} ${source} "${from}" "${to}" "${run}"
+                       SOURCES $<TARGET_OBJECTS:postable_session_properties>)
 endfunction()
 # A CR at the end of a fragment taken for data at once: a CRLF cut in two is not a CRLF.
 postable_core_mutant_test(framer_forgets_cr_across_fragments framer.cpp
@@ -94,16 +101,9 @@ postable_core_mutant_test(session_recipient_limit_off_by_one session.cpp
   [=[transaction_->recipients.size() > config_.recipients_max]=]
   "protocol/session_answers_as_the_reference_reading_of_the_spec")
 
-# postable_record_mutant(NAME SOURCE FROM TO): the record property over a core with SOURCE
-# mutated; it must fail with a counterexample.
+# postable_record_mutant(NAME SOURCE FROM TO): the record property so.
 function(postable_record_mutant name source from to)
-  postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
-                           "${from}" "${to}")
-  add_executable(mutant_${name} property/record_property.cpp ${${name}_sources})
-  target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
-                        Boost::unit_test_framework postable_warnings)
-  target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
-  postable_expect_failure(${name} "Falsifiable" "")
+  postable_core_mutant(${name} ${source} "${from}" "${to}" "" SOURCES property/record_property.cpp)
 endfunction()
 # A store that does not quote: a body line that looks like a record's first line is taken for one.
 postable_record_mutant(record_body_forges_a_record body_quoting.cpp

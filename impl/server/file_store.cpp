@@ -16,11 +16,22 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
+// A new, empty file at `path`, never one reached through a symlink nor an inode that has
+// another name: whatever has the name now (a file, a symlink, a link to a backup) loses only
+// the name, and O_EXCL | O_NOFOLLOW make the file ours. -1 with errno set on failure.
+int create_fresh(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) return -1;
+  return open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0644);
+}
+
 }  // namespace
 
+// The assignment's start: an empty `mailbox`. Emptied by a new inode, not by truncation, so
+// that a crash in the middle of a backup (the live file's inode also named `mailbox.A-B`)
+// cannot cost the backup its content at the next start.
 FileStore::FileStore(std::filesystem::path dir) : dir_(std::move(dir)) {
   const std::string path = (dir_ / "mailbox").string();
-  fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = create_fresh(path);
   if (fd_ < 0) throw std::runtime_error("cannot create " + path + ": " + errno_text());
 }
 
@@ -66,7 +77,7 @@ bool FileStore::move_to_backup(const BackupRange& range) {
   const std::string next = (dir_ / "mailbox.next").string();
   const std::string target = (dir_ / range.file_name()).string();
   const std::string partial = target + ".partial";
-  const int fresh = open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  const int fresh = create_fresh(next);
   if (fresh < 0) {
     last_error_ = "cannot create " + next + ": " + errno_text();
     return false;

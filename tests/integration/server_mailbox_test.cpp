@@ -110,6 +110,29 @@ BOOST_AUTO_TEST_CASE(a_body_cannot_forge_a_record_in_the_file) {
              std::string::npos);
 }
 
+// SIGKILL between the backup's two renames (strace kills smtpd at its second rename) leaves
+// `mailbox` and `mailbox.1-4` as two names of one inode; the next start empties `mailbox`
+// and keeps the backup whole.
+BOOST_AUTO_TEST_CASE(a_crash_between_the_backup_renames_then_a_start_keeps_the_backup) {
+  ServerProcess first({"--backup-every", "4"},
+                      {"strace", "-f", "-o", "/dev/null", "-e", "trace=rename", "-e",
+                       "inject=rename:signal=SIGKILL:when=2"});
+  Client client(first.port());
+  client.reply();
+  client.ask("HELO h");
+  for (int n = 1; n <= 4; ++n) {
+    BOOST_TEST(send_message(client, "a@b", "c@d", {"message " + std::to_string(n)}) ==
+               "250 OK: delivered message " + std::to_string(n));
+  }
+  BOOST_TEST(client.closed_by_server(), "smtpd was not killed at the backup's second rename");
+  first.stop();
+  BOOST_TEST(first.file_exists("mailbox.1-4"));
+  ServerProcess second({"--backup-every", "4"}, {}, POSTABLE_SMTPD, first.dir());
+  BOOST_TEST(second.stop() == 0);
+  BOOST_TEST(numbers_in(second.read_file("mailbox.1-4")) == range(1, 4));
+  BOOST_TEST(second.read_file("mailbox") == "");
+}
+
 BOOST_AUTO_TEST_CASE(a_disconnect_in_the_middle_of_data_stores_nothing) {
   ServerProcess server({});
   {

@@ -56,8 +56,10 @@ int wait_for(pid_t pid, std::chrono::milliseconds patience) {
 }  // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix,
-                             std::string binary)
-    : dir_(make_temp_dir()) {
+                             std::string binary, std::filesystem::path dir)
+    : dir_(dir.empty() ? make_temp_dir() : std::move(dir)) {
+  std::filesystem::remove(dir_ / "stdout.txt");  // an earlier server's `listening on` line
+  std::filesystem::remove(dir_ / "stderr.txt");
   std::vector<std::string> argv = std::move(prefix);
   argv.push_back(std::move(binary));
   argv.insert(argv.end(), {"--port", "0", "--dir", dir_.string()});

@@ -14,9 +14,10 @@ namespace postable::testing {
 class ServerProcess {
  public:
   // `prefix` runs before smtpd (e.g. {"prlimit", "--fsize=2000", "--"}); `binary` may name
-  // another server that takes --port 0 and --dir the same way.
+  // another server that takes --port 0 and --dir the same way; `dir`, when given, is the
+  // folder of an earlier server to start again in (a restart after a crash).
   explicit ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix = {},
-                         std::string binary = POSTABLE_SMTPD);
+                         std::string binary = POSTABLE_SMTPD, std::filesystem::path dir = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -107,3 +107,36 @@ BOOST_AUTO_TEST_CASE(an_unwritable_folder_is_a_clear_error) {
                           return std::string(e.what()).find("cannot create") != std::string::npos;
                         });
 }
+
+// A crash between the backup's two renames leaves `mailbox` and `mailbox.1-4` as two names of
+// one inode; the next start must empty `mailbox` without emptying the backup.
+BOOST_AUTO_TEST_CASE(a_start_never_empties_an_inode_that_has_another_name) {
+  TempDir dir;
+  std::ofstream(dir.path / "mailbox.1-4") << "four messages";
+  fs::create_hard_link(dir.path / "mailbox.1-4", dir.path / "mailbox");
+  FileStore store(dir.path);
+  BOOST_TEST(dir.read("mailbox.1-4") == "four messages");
+  BOOST_TEST(dir.read("mailbox") == "");
+  BOOST_TEST(fs::hard_link_count(dir.path / "mailbox") == 1u);
+  BOOST_TEST(store.append("h\n", "", "\n"));
+  BOOST_TEST(dir.read("mailbox.1-4") == "four messages");
+}
+
+// A symlink planted where the store makes a file: the link goes, its target stays untouched.
+BOOST_AUTO_TEST_CASE(no_file_is_opened_through_a_symlink) {
+  TempDir dir;
+  TempDir elsewhere;
+  std::ofstream(elsewhere.path / "precious") << "not the server's";
+  fs::create_symlink(elsewhere.path / "precious", dir.path / "mailbox");
+  FileStore store(dir.path);
+  BOOST_TEST(!fs::is_symlink(dir.path / "mailbox"));
+  fs::create_symlink(elsewhere.path / "precious", dir.path / "mailbox.next");
+  BOOST_TEST(store.append("h\n", "b\n", "\n"));
+  BOOST_TEST(store.move_to_backup(BackupRange{1, 1}), store.last_error());
+  BOOST_TEST(elsewhere.read("precious") == "not the server's");
+  BOOST_TEST(!fs::is_symlink(dir.path / "mailbox"));
+  BOOST_TEST(dir.read("mailbox.1-1") == "h\nb\n\n");
+  BOOST_TEST(store.append("h2\n", "", "\n"));
+  BOOST_TEST(dir.read("mailbox") == "h2\n\n");
+  BOOST_TEST(elsewhere.read("precious") == "not the server's");
+}

@@ -80,7 +80,8 @@ function(postable_core_mutant name source from to run)
   add_executable(mutant_${name} ${ARG_SOURCES} ${${name}_sources})
   target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
                         Boost::unit_test_framework postable_warnings)
-  target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
+  target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl
+                                                     ${CMAKE_CURRENT_SOURCE_DIR})
   postable_expect_failure(${name} "Falsifiable" "${run}")
 endfunction()
 # postable_core_mutant_test(NAME SOURCE FROM TO RUN): the session property RUN so.
@@ -113,6 +114,21 @@ postable_record_mutant(record_body_forges_a_record body_quoting.cpp
 postable_record_mutant(record_reader_keeps_the_quote record.cpp
   [=[    append_unquoted(record.envelope.body, text.substr(*body, *end - *body));]=]
   [=[    record.envelope.body.append(text.substr(*body, *end - *body));]=])
+
+# A failed sync that keeps the records appended while it ran (their pages were never synced).
+postable_core_mutant(sync_failure_keeps_late_records sync_ledger.cpp
+  [=[  appended_through_ = synced_through_;
+  appended_bytes_ = synced_bytes_;]=]
+  [=[  appended_through_ = syncing_through_;
+  appended_bytes_ = syncing_bytes_;]=]
+  "" SOURCES property/sync_ledger_property.cpp)
+# A sync that claims to cover what is appended after it began.
+postable_core_mutant(sync_covers_late_records sync_ledger.cpp
+  [=[  synced_through_ = syncing_through_;
+  synced_bytes_ = syncing_bytes_;]=]
+  [=[  synced_through_ = appended_through_;
+  synced_bytes_ = appended_bytes_;]=]
+  "" SOURCES property/sync_ledger_property.cpp)
 
 if(POSTABLE_PROOFS)
   # postable_table_mutant(NAME SOURCE FROM TO EXPECT RUN): the table walk (only its test RUN,

@@ -115,20 +115,17 @@ postable_record_mutant(record_reader_keeps_the_quote record.cpp
   [=[    append_unquoted(record.envelope.body, text.substr(*body, *end - *body));]=]
   [=[    record.envelope.body.append(text.substr(*body, *end - *body));]=])
 
+# postable_sync_mutant(NAME FROM TO): the sync ledger property over a mutated SyncLedger.
+function(postable_sync_mutant name from to)
+  postable_core_mutant(${name} sync_ledger.cpp "${from}" "${to}" ""
+                       SOURCES property/sync_ledger_property.cpp)
+endfunction()
 # A failed sync that keeps the records appended while it ran (their pages were never synced).
-postable_core_mutant(sync_failure_keeps_late_records sync_ledger.cpp
-  [=[  appended_through_ = synced_through_;
-  appended_bytes_ = synced_bytes_;]=]
-  [=[  appended_through_ = syncing_through_;
-  appended_bytes_ = syncing_bytes_;]=]
-  "" SOURCES property/sync_ledger_property.cpp)
+postable_sync_mutant(sync_failure_keeps_late_records
+  [=[  appended_through_ = synced_through_;]=] [=[  appended_through_ = syncing_through_;]=])
 # A sync that claims to cover what is appended after it began.
-postable_core_mutant(sync_covers_late_records sync_ledger.cpp
-  [=[  synced_through_ = syncing_through_;
-  synced_bytes_ = syncing_bytes_;]=]
-  [=[  synced_through_ = appended_through_;
-  synced_bytes_ = appended_bytes_;]=]
-  "" SOURCES property/sync_ledger_property.cpp)
+postable_sync_mutant(sync_covers_late_records
+  [=[  synced_through_ = syncing_through_;]=] [=[  synced_through_ = appended_through_;]=])
 
 if(POSTABLE_PROOFS)
   # postable_table_mutant(NAME SOURCE FROM TO EXPECT RUN): the table walk (only its test RUN,

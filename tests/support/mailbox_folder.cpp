@@ -27,7 +27,8 @@ std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
       if (body.ends_with('\n')) body.pop_back();
       records.push_back({record.number, body});
     }
-    if (!parsed.problem.empty()) records.push_back({0, parsed.problem});  // seen as misplaced
+    // A file that is not all records: number 0 is no message's, so the folder rule names it.
+    if (!parsed.problem.empty()) records.push_back({0, parsed.problem});
   }
   return files;
 }

@@ -30,8 +30,8 @@ Client::Client(std::uint64_t id, Behaviour behaviour, std::uint64_t seed,
 const Batch* Client::next(Instant now) {
   confirmed_forward = last_forward;                      // every reply so far has come
   if (!mirror_.session().wants_input()) return nullptr;  // closed, or waiting for a message
-  if (behaviour_ == Behaviour::idle && mirror_.state() != model::State::READY) {
-    return nullptr;  // says HELO, then nothing: the server must time it out
+  if (behaviour_ == Behaviour::idle && mirror_.state() != peer::greeted_state()) {
+    return nullptr;  // says its first command, then nothing: the server must time it out
   }
   Batch& batch = batch_;
   batch.bytes.clear();

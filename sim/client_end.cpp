@@ -93,13 +93,9 @@ void ClientEnd::timed_out(Connection& c) {
   if (context_.agenda.now() < since + context_.config.timeout) {
     context_.oracle.fail("the client was timed out before its deadline", c.id);
   }
-  mirror.forget_owed();
-  if (mirror.session().wants_input()) {
-    mirror.time_out(*mirror.session().deadline());
-    mirror.forget_owed();
-  } else {
-    c.timed_out = true;  // in the middle of a message the server never had whole
-  }
+  // In the middle of a message the server never had whole, the mirror waits for its end.
+  if (!mirror.session().wants_input()) c.timed_out = true;
+  mirror.heard_timeout(mirror.session().deadline().value_or(Instant{}));
 }
 
 void ClientEnd::act(Connection& c) {

@@ -7,10 +7,10 @@ namespace postable::sim {
 
 Mailbox::Mailbox(Context context) : context_(context), ledger_(context.params.backup_every) {}
 
-std::optional<std::uint64_t> Mailbox::deliver(Connection& c, const Envelope& envelope) {
+std::optional<std::uint64_t> Mailbox::deliver(Connection& c, Envelope envelope) {
   const bool waits = !context_.buggify.planted(Fault::delivery_ignores_backup);
   if (waits && !ledger_.may_write()) {
-    waiting_.emplace_back(&c, envelope);
+    waiting_.emplace_back(&c, std::move(envelope));
     return std::nullopt;
   }
   return store(c, envelope);

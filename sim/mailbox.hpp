@@ -42,7 +42,7 @@ class Mailbox {
   explicit Mailbox(Context context);
   // A worker hands a message over: its number once stored, or nullopt while it waits for the
   // backup (it is stored when the backup ends, and `resume` told) or when the oracle objects.
-  std::optional<std::uint64_t> deliver(Connection& c, const Envelope& envelope);
+  std::optional<std::uint64_t> deliver(Connection& c, Envelope envelope);
   // The backup thread has moved the live file; the waiting deliveries go ahead.
   void backup_done(const Resume& resume);
   bool idle() const { return waiting_.empty() && !ledger_.backup_running(); }

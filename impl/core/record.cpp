@@ -9,6 +9,14 @@ namespace postable {
 
 namespace {
 
+// The words of a record's head, written and read by the code below alone.
+constexpr std::string_view received_prefix = "Received: from ";
+constexpr std::string_view received_by = " by ";
+constexpr std::string_view received_suffix = " (CS4410MP3)";
+constexpr std::string_view number_field = "Number: ";
+constexpr std::string_view from_field = "From: ";
+constexpr std::string_view to_field = "To: ";
+
 // At least the head's length (its fixed text and a 20-digit number are under 80 bytes), so
 // that it is written into one allocation.
 std::size_t head_bytes(const Envelope& envelope, std::string_view server_name) {
@@ -19,12 +27,12 @@ std::size_t head_bytes(const Envelope& envelope, std::string_view server_name) {
 
 void append_head(std::string& out, const Envelope& envelope, std::uint64_t number,
                  std::string_view server_name) {
-  out.append("Received: from ").append(envelope.helo);
-  out.append(" by ").append(server_name).append(" (CS4410MP3)\n");
-  out.append("Number: ").append(std::to_string(number)).append("\n");
-  out.append("From: ").append(envelope.sender).append("\n");
+  out.append(received_prefix).append(envelope.helo);
+  out.append(received_by).append(server_name).append(received_suffix).append("\n");
+  out.append(number_field).append(std::to_string(number)).append("\n");
+  out.append(from_field).append(envelope.sender).append("\n");
   for (const std::string& recipient : envelope.recipients) {
-    out.append("To: ").append(recipient).append("\n");
+    out.append(to_field).append(recipient).append("\n");
   }
   out.append("\n");
 }
@@ -56,9 +64,6 @@ std::string format_record(const Envelope& envelope, std::uint64_t number,
 
 namespace {
 
-constexpr std::string_view received_prefix = "Received: from ";
-constexpr std::string_view received_suffix = " (CS4410MP3)";
-
 // The line at `at` (without its LF), or nullopt when no LF ends it.
 std::optional<std::string_view> line_at(std::string_view text, std::size_t at) {
   const std::size_t end = text.find('\n', at);
@@ -74,7 +79,8 @@ bool record_starts(std::string_view text, std::size_t at) {
     return false;
   }
   const auto number = line_at(text, at + received->size() + 1);
-  return number && number->starts_with("Number: ") && parse_decimal(number->substr(8));
+  return number && number->starts_with(number_field) &&
+         parse_decimal(number->substr(number_field.size()));
 }
 
 // Reads the head at `at` into `record`; returns where the body starts, or nullopt.
@@ -82,22 +88,22 @@ std::optional<std::size_t> read_head(std::string_view text, std::size_t at, Pars
   std::string_view line = *line_at(text, at);
   const std::string_view from_by = line.substr(
       received_prefix.size(), line.size() - received_prefix.size() - received_suffix.size());
-  const std::size_t by = from_by.rfind(" by ");
+  const std::size_t by = from_by.rfind(received_by);
   if (by == std::string_view::npos) return std::nullopt;
   record.envelope.helo = from_by.substr(0, by);
-  record.server_name = from_by.substr(by + 4);
+  record.server_name = from_by.substr(by + received_by.size());
   at += line.size() + 1;
   line = *line_at(text, at);
-  record.number = *parse_decimal(line.substr(8));
+  record.number = *parse_decimal(line.substr(number_field.size()));
   at += line.size() + 1;
   const auto from = line_at(text, at);
-  if (!from || !from->starts_with("From: ")) return std::nullopt;
-  record.envelope.sender = from->substr(6);
+  if (!from || !from->starts_with(from_field)) return std::nullopt;
+  record.envelope.sender = from->substr(from_field.size());
   at += from->size() + 1;
   std::size_t count = 0;  // recipients are assigned over those of a record read before
-  for (auto to = line_at(text, at); to && to->starts_with("To: "); to = line_at(text, at)) {
+  for (auto to = line_at(text, at); to && to->starts_with(to_field); to = line_at(text, at)) {
     if (count == record.envelope.recipients.size()) record.envelope.recipients.emplace_back();
-    record.envelope.recipients[count++] = to->substr(4);
+    record.envelope.recipients[count++] = to->substr(to_field.size());
     at += to->size() + 1;
   }
   record.envelope.recipients.resize(count);

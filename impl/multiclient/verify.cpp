@@ -1,6 +1,5 @@
 #include "multiclient/verify.hpp"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,10 +25,25 @@ std::vector<std::uint64_t> numbers_in(const ParsedRecords& parsed) {
   return numbers;
 }
 
-bool holds(const ParsedRecords& parsed, std::uint64_t number, const Envelope& envelope,
+// A file's records, found by number without a search through the file for each message.
+struct FileRecords {
+  ParsedRecords parsed;
+  std::map<std::uint64_t, std::size_t> by_number;  // the first record with each number
+};
+
+FileRecords read_records(const std::filesystem::path& path) {
+  FileRecords file{parse_records(slurp(path)), {}};
+  for (std::size_t i = 0; i < file.parsed.records.size(); ++i) {
+    file.by_number.emplace(file.parsed.records[i].number, i);
+  }
+  return file;
+}
+
+bool holds(const FileRecords& file, std::uint64_t number, const Envelope& envelope,
            const std::string& server_name) {
-  const ParsedRecord wanted{number, server_name, envelope};
-  return std::find(parsed.records.begin(), parsed.records.end(), wanted) != parsed.records.end();
+  const auto at = file.by_number.find(number);
+  return at != file.by_number.end() &&
+         file.parsed.records[at->second] == ParsedRecord{number, server_name, envelope};
 }
 
 }  // namespace
@@ -40,7 +54,7 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
                                         std::uint64_t backup_every) {
   std::vector<std::string> problems;
   const std::uint64_t highest = delivered.empty() ? 0 : delivered.rbegin()->first;
-  std::map<std::string, ParsedRecords> files;  // name -> its records
+  std::map<std::string, FileRecords> files;  // read once each
   const auto file_of = [&](std::uint64_t number) {
     const std::uint64_t group_end = (number + backup_every - 1) / backup_every * backup_every;
     const std::uint64_t stored_groups = highest / backup_every * backup_every;
@@ -49,11 +63,12 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
     }
     return std::string("mailbox");
   };
-  const auto content = [&](const std::string& name) -> const ParsedRecords& {
+  const auto content = [&](const std::string& name) -> const FileRecords& {
     auto it = files.find(name);
     if (it == files.end()) {
-      it = files.emplace(name, parse_records(slurp(std::filesystem::path(dir) / name))).first;
-      if (!it->second.problem.empty()) problems.push_back(name + ": " + it->second.problem);
+      it = files.emplace(name, read_records(std::filesystem::path(dir) / name)).first;
+      const std::string& problem = it->second.parsed.problem;
+      if (!problem.empty()) problems.push_back(name + ": " + problem);
     }
     return it->second;
   };
@@ -72,13 +87,13 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
   // Each file: its numbers consecutive, in order; a backup holds exactly its range.
   for (std::uint64_t first = 1; first + backup_every - 1 <= highest; first += backup_every) {
     const BackupRange range{first, first + backup_every - 1};
-    const auto numbers = numbers_in(content(range.file_name()));
+    const auto numbers = numbers_in(content(range.file_name()).parsed);
     std::vector<std::uint64_t> expected;
     for (std::uint64_t n = range.first; n <= range.last; ++n) expected.push_back(n);
     if (numbers != expected)
       problems.push_back(range.file_name() + " does not hold exactly its range");
   }
-  const auto live = numbers_in(content("mailbox"));
+  const auto live = numbers_in(content("mailbox").parsed);
   for (std::size_t i = 1; i < live.size(); ++i) {
     if (live[i] != live[i - 1] + 1) problems.push_back("mailbox is out of order or has a gap");
   }

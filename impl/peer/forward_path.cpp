@@ -15,14 +15,19 @@ bool accepts(const model::Row& row) {
   return code >= 200 && code < 400;
 }
 
+// The state the first row for `input` (with outcome ok) leads to; the compiler proved the
+// model has one.
+model::State next_after(model::Input input) {
+  for (const model::Row& row : model::rows) {
+    if (row.input == input && row.outcome == Outcome::ok) return row.next;
+  }
+  POSTABLE_ASSERT(false);
+  return model::initial_state;
+}
+
 // The state a stored message leads back to: a session there has no transaction open.
 model::State rest_state() {
-  for (const model::Row& row : model::rows) {
-    if (row.input == model::input_of(Event::delivery) && row.outcome == Outcome::ok) {
-      return row.next;
-    }
-  }
-  return model::initial_state;
+  return next_after(model::input_of(Event::delivery));
 }
 
 ForwardStep step_from(model::State state) {
@@ -52,6 +57,11 @@ std::array<ForwardStep, model::state_count> all_steps() {
 
 }  // namespace
 
+model::State greeted_state() {
+  static const model::State greeted = next_after(model::input_of(Event::greet));
+  return greeted;
+}
+
 const ForwardStep& forward_step(model::State state) {
   static const std::array<ForwardStep, model::state_count> steps = all_steps();
   return steps[std::size_t(state)];
@@ -64,7 +74,10 @@ ScriptedVerb ForwardScript::next(model::State state, Rng& rng) {
   if (step.repeat && style_.repeat_chance > 0 && rng.chance(style_.repeat_chance)) {
     return {*step.repeat, true};
   }
-  if (step.at_rest) --messages_left_;
+  if (step.at_rest) {
+    POSTABLE_ASSERT(messages_left_ > 0);  // else the state offers no polite close
+    --messages_left_;
+  }
   if (step.advance.size() > 1 && style_.alternative_chance > 0 &&
       rng.chance(style_.alternative_chance)) {
     return {step.advance[1 + rng.below(step.advance.size() - 1)]};

@@ -24,6 +24,8 @@ struct ForwardStep {
 
 // The step from `state`; empty (no verbs) for a state that does not read commands.
 const ForwardStep& forward_step(model::State state);
+// The state the greeting leads to: where a session reads its first command.
+model::State greeted_state();
 
 // A client's way through the forward path: how many messages it sends, and how often it takes
 // the second choice where the table offers one. A chance of 0 draws nothing from the generator.

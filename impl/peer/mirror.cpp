@@ -5,17 +5,6 @@
 
 namespace postable::peer {
 
-std::vector<std::string> reply_lines(const std::string& output) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < output.size();) {
-    const std::size_t end = output.find("\r\n", start);
-    lines.push_back(output.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 2;
-  }
-  return lines;
-}
-
 DeliveredReply::DeliveredReply(std::string_view name) {
   const std::string zero = render_reply(model::Reply::delivered, {name, {}, 0});
   const std::size_t at = zero.rfind('0');
@@ -55,6 +44,13 @@ void Mirror::hang_up(Instant at) {
 void Mirror::time_out(Instant deadline) {
   session_.on_timeout(deadline);
   owe_output();
+}
+
+void Mirror::heard_timeout(Instant deadline) {
+  owed_.clear();
+  if (!session_.wants_input()) return;
+  session_.on_timeout(deadline);
+  session_.clear_output();  // the reply that was just heard
 }
 
 Heard Mirror::hear(std::string_view line, Instant at) {

@@ -14,9 +14,6 @@
 
 namespace postable::peer {
 
-// Splits replies as sent ("...\r\n...\r\n") into lines without their CRLF.
-std::vector<std::string> reply_lines(const std::string& output);
-
 // Reads the number in a `delivered` reply line through the model's template, rendered once
 // for a server name; nullopt when the line is not one.
 class DeliveredReply {
@@ -77,6 +74,9 @@ class Mirror {
   void hang_up(Instant at);
   // The server's clock ran out at `deadline`: the model's timeout reply is owed.
   void time_out(Instant deadline);
+  // The server's timeout reply was heard in place of whatever was owed: nothing more is, and
+  // the session is closed as the server's is (unless it waits for a message's end).
+  void heard_timeout(Instant deadline);
   // One reply line from the server, heard at `at`: matched against what is owed.
   Heard hear(std::string_view line, Instant at);
 

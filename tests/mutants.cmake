@@ -34,14 +34,33 @@ postable_monitor_mutant(mailbox_numbers_outside_lock ${mailbox_hpp}
 ]=] [=[    const std::uint64_t number = ledger_.next_number();
     std::unique_lock lock(mutex_);
     while (!ledger_.may_write()) writable_.wait(lock);
-]=] "holds \\[" mailbox_monitor_property)
+]=] "holds \\[|appended_through_ \\+ 1" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_names_wrong_range ${mailbox_hpp}
   [=[store_.move_to_backup(range)]=]
   [=[store_.move_to_backup(BackupRange{range.first + 1, range.last})]=]
   "mailbox\\.2-" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_wakes_one_writer ${mailbox_hpp}
-  [=[writable_.notify_all();]=] [=[writable_.notify_one();]=]
+  [=[      if (moved) sync_.file_replaced();
+      writable_.notify_all();]=] [=[      if (moved) sync_.file_replaced();
+      writable_.notify_one();]=]
   "deadlock: .*waits for a notify" mailbox_monitor_property)
+# Group commit: a 250 before the sync, a waiter that takes any sync for its own, a backup of
+# a group no sync has covered, a failed sync's records left in the file.
+postable_monitor_mutant(mailbox_replies_before_sync ${mailbox_hpp}
+  [=[const Fate fate = sync_.fate(ticket);]=]
+  [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
+  "acknowledged before a sync covered it" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_wakes_on_any_sync ${mailbox_hpp}
+  [=[        synced_.wait(lock);
+]=] [=[        synced_.wait(lock);
+        return number;
+]=] "acknowledged before a sync covered it" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_hpp}
+  [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
+  "before a sync covered it|while a sync ran" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_keeps_what_a_sync_lost ${mailbox_hpp}
+  [=[if (!store_.cut(loss.cut_to_bytes))]=] [=[if (false)]=]
+  "holds \\[|was acknowledged as" mailbox_monitor_property)
 postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
   [=[    while (!ledger_.may_accept() && !stopping_) worker_idle_.wait(lock);
 ]=] "" "accepted while no worker was idle|may_accept" pool_monitor_property)

@@ -12,6 +12,20 @@ MailboxLedger::MailboxLedger(std::uint64_t backup_every) : backup_every_(backup_
   POSTABLE_ASSERT(backup_every_ > 0);
 }
 
+MailboxLedger::MailboxLedger(std::uint64_t backup_every, std::uint64_t stored,
+                             std::uint64_t backed_up)
+    : backup_every_(backup_every), stored_(stored), backed_up_(backed_up) {
+  POSTABLE_ASSERT(backup_every_ > 0 && backed_up_ <= stored_);
+  if (stored_ > backed_up_ && stored_ % backup_every_ == 0)
+    due_ = BackupRange{backed_up_ + 1, stored_};
+}
+
+void MailboxLedger::cut_back(std::uint64_t last_kept) {
+  POSTABLE_ASSERT(!moving_ && last_kept >= backed_up_ && last_kept <= stored_);
+  stored_ = last_kept;
+  if (due_ && due_->last > stored_) due_.reset();
+}
+
 void MailboxLedger::stored() {
   POSTABLE_ASSERT(may_write());
   ++stored_;

@@ -6,6 +6,7 @@
 // The backup of the group that stored() completed:
 //   backup_due() -> begin_backup() -> [the file is moved] -> finish_backup(moved)
 // While a backup is due or running, may_write() is false: deliveries wait for it.
+// A failed sync takes the records it was to cover back off: cut_back().
 // A backup that could not be made leaves its messages in the live file; the next backup
 // then takes them too, and its file is named for the whole range it holds.
 #pragma once
@@ -27,10 +28,16 @@ struct BackupRange {
 class MailboxLedger {
  public:
   explicit MailboxLedger(std::uint64_t backup_every);
+  // A mailbox recovered after a crash: `stored` messages, those through `backed_up` in
+  // backups; the group that ends at `stored` is due if it has not been moved.
+  MailboxLedger(std::uint64_t backup_every, std::uint64_t stored, std::uint64_t backed_up);
 
   bool may_write() const { return !due_ && !moving_; }
   std::uint64_t next_number() const { return stored_ + 1; }
   void stored();  // the record of next_number() is in the file
+  // The records after `last_kept` were lost (a failed sync cut them off): their numbers are
+  // given out again, and a backup that was due for them is not.
+  void cut_back(std::uint64_t last_kept);
 
   const std::optional<BackupRange>& backup_due() const { return due_; }
   bool backup_running() const { return moving_; }

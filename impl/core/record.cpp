@@ -157,6 +157,7 @@ void parse_records(std::string_view text, ParsedRecords& out) {
     at = *end + record_end.size();
   }
   out.records.resize(count);
+  out.whole_bytes = at;
 }
 
 }  // namespace postable

@@ -40,6 +40,7 @@ struct ParsedRecord {
 struct ParsedRecords {
   std::vector<ParsedRecord> records;  // in file order, up to the first problem
   std::string problem;                // empty when the whole text is records
+  std::size_t whole_bytes = 0;        // how much of the text those records are
 };
 
 // The one reader of the record format: everything that reads a mailbox file (multiclient

@@ -43,6 +43,11 @@ SyncLoss SyncLedger::sync_failed() {
   return loss;
 }
 
+void SyncLedger::file_replaced() {
+  POSTABLE_ASSERT(!syncing_ && synced_through_ == appended_through_);
+  appended_bytes_ = synced_bytes_ = 0;
+}
+
 Fate SyncLedger::fate(const SyncTicket& ticket) const {
   if (ticket.epoch < failed_frontiers_.size()) {  // its epoch ended in a failed sync
     return ticket.number <= failed_frontiers_[ticket.epoch] ? Fate::durable : Fate::lost;

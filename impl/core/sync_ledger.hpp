@@ -1,6 +1,5 @@
-// Group commit's bookkeeping as a pure state machine (issue 13's ledger; the mailbox monitor
-// is to drive it): which records are durable, whether a sync runs and what it covers, and
-// what a failed sync loses.
+// Group commit's bookkeeping as a pure state machine, driven by the mailbox monitor: which
+// records are durable, whether a sync runs and what it covers, and what a failed sync loses.
 //
 // Records are appended in number order under the mailbox lock:
 //   appended(number, end_bytes) -> a ticket the delivery keeps
@@ -46,6 +45,9 @@ class SyncLedger {
   std::uint64_t begin_sync();
   void sync_succeeded();
   SyncLoss sync_failed();
+
+  // The live file was replaced by a new empty one (a backup moved every record, all durable).
+  void file_replaced();
 
   Fate fate(const SyncTicket& ticket) const;
   std::uint64_t appended_through() const { return appended_through_; }

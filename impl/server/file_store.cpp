@@ -1,105 +1,152 @@
 #include "server/file_store.hpp"
 
-#include <fcntl.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace postable {
 namespace {
 
-std::string errno_text() {
-  return std::strerror(errno);
-}
+constexpr const char* live = "mailbox";
+constexpr const char* next = "mailbox.next";
 
-// A new, empty file at `path`, never one reached through a symlink nor an inode that has
-// another name: whatever has the name now (a file, a symlink, a link to a backup) loses only
-// the name, and O_EXCL | O_NOFOLLOW make the file ours. -1 with errno set on failure.
-int create_fresh(const std::string& path) {
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) return -1;
-  return open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0644);
+std::string reason_of(int error_number) {
+  return std::strerror(error_number);
 }
 
 }  // namespace
 
-// The assignment's start: an empty `mailbox`. Emptied by a new inode, not by truncation, so
-// that a crash in the middle of a backup (the live file's inode also named `mailbox.A-B`)
-// cannot cost the backup its content at the next start.
-FileStore::FileStore(std::filesystem::path dir) : dir_(std::move(dir)) {
-  const std::string path = (dir_ / "mailbox").string();
-  fd_ = create_fresh(path);
-  if (fd_ < 0) throw std::runtime_error("cannot create " + path + ": " + errno_text());
+FileStore::~FileStore() {
+  if (file_ != Folder::no_file) folder_.close(file_);
 }
 
-FileStore::~FileStore() {
-  if (fd_ >= 0) close(fd_);
+bool FileStore::fail(const std::string& why) {
+  last_error_ = why.empty() ? folder_.last_error() : why + " (" + folder_.last_error() + ")";
+  return false;
+}
+
+// The name goes first and the file is created anew, never emptied: a crash in the middle
+// of a backup leaves `mailbox` a second name of the backup, which must keep its content.
+void FileStore::start_fresh() {
+  if (!folder_.remove(live) || (file_ = folder_.create(live)) == Folder::no_file) {
+    throw std::runtime_error(folder_.last_error());
+  }
+  if (const int error = folder_.sync_folder(); error != 0 && synced()) {
+    throw std::runtime_error("cannot sync the mailbox folder: " + reason_of(error));
+  }
+}
+
+// One file at a time in memory: recovery keeps only what it found in each.
+std::vector<FoundFile> FileStore::examine_folder() {
+  std::vector<FoundFile> found;
+  for (const std::string& name : folder_.names()) {
+    if (read_mailbox_name(name).kind == MailboxName::other) continue;
+    const std::optional<FileContent> content = folder_.read(name);
+    if (!content) throw std::runtime_error(name + " at byte 0: " + folder_.last_error());
+    found.push_back(examine_mailbox_file(name, content->inode, content->bytes));
+  }
+  return found;
+}
+
+RecoveryPlan FileStore::resume() {
+  const Recovery recovery = plan_recovery(examine_folder());
+  if (const auto* error = std::get_if<RecoveryError>(&recovery)) {
+    throw std::runtime_error(error->line());
+  }
+  const RecoveryPlan& plan = std::get<RecoveryPlan>(recovery);
+  carry_out(plan);
+  return plan;
+}
+
+// Each step leaves a folder that recovery reads the same way again, should a crash stop it.
+void FileStore::carry_out(const RecoveryPlan& plan) {
+  for (const std::string& name : plan.remove) {
+    if (!folder_.remove(name)) throw std::runtime_error(folder_.last_error());
+  }
+  if (plan.fresh_live) {
+    start_fresh();
+    return;
+  }
+  file_ = folder_.open_existing(live);
+  if (file_ == Folder::no_file) throw std::runtime_error(folder_.last_error());
+  if (plan.cut_live) {
+    if (!folder_.truncate(file_, *plan.cut_live)) throw std::runtime_error(folder_.last_error());
+    if (const int error = folder_.sync_data(file_); error != 0) {
+      throw std::runtime_error("cannot sync mailbox: " + reason_of(error));
+    }
+  }
+  size_bytes_ = plan.live_bytes;
+  if (const int error = folder_.sync_folder(); error != 0) {
+    throw std::runtime_error("cannot sync the mailbox folder: " + reason_of(error));
+  }
 }
 
 bool FileStore::append(std::string_view head, std::string_view body, std::string_view end) {
-  std::array<iovec, 3> parts{{{const_cast<char*>(head.data()), head.size()},
-                              {const_cast<char*>(body.data()), body.size()},
-                              {const_cast<char*>(end.data()), end.size()}}};
-  const std::uint64_t total = head.size() + body.size() + end.size();
-  std::uint64_t written = 0;
-  std::size_t first = 0;
-  while (written < total) {
-    const ssize_t n = writev(fd_, parts.data() + first, int(parts.size() - first));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      last_error_ = n < 0 ? errno_text() : "short write";
-      // No partial record: cut the file back to where this record began.
-      if (ftruncate(fd_, off_t(size_bytes_)) != 0) last_error_ += "; and cannot cut back";
+  if (broken_) return fail("mailbox could not be cut back after a failed sync");
+  const std::array<std::string_view, 3> parts{head, body, end};
+  if (folder_.append(file_, parts)) {
+    size_bytes_ += head.size() + body.size() + end.size();
+    return true;
+  }
+  last_error_ = folder_.last_error();
+  // No partial record: cut the file back to where this record began.
+  if (!folder_.truncate(file_, size_bytes_)) last_error_ += "; and cannot cut back";
+  return false;
+}
+
+bool FileStore::sync() {
+  if (!synced()) return true;
+  if (folder_unsynced_) {
+    if (const int error = folder_.sync_folder(); error != 0) {
+      sync_error_ = "cannot sync the mailbox folder: " + reason_of(error);
       return false;
     }
-    written += std::uint64_t(n);
-    for (std::size_t left = std::size_t(n); left > 0 && first < parts.size();) {
-      const std::size_t take = std::min(left, parts[first].iov_len);
-      parts[first].iov_base = static_cast<char*>(parts[first].iov_base) + take;
-      parts[first].iov_len -= take;
-      left -= take;
-      if (parts[first].iov_len == 0) ++first;
-    }
+    folder_unsynced_ = false;
   }
-  size_bytes_ += total;
+  data_syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (const int error = folder_.sync_data(file_); error != 0) {
+    sync_error_ = "cannot sync mailbox: " + reason_of(error);
+    return false;
+  }
   return true;
 }
 
-// Hard links move the content without copying a byte: the live file's inode gets the
-// backup's name (through a temporary name, so an old backup of the range is replaced in one
-// step), then a fresh empty file takes the name `mailbox`. At every moment `mailbox` exists
-// and the backup is whole or absent; a reader may briefly see a group in both.
+bool FileStore::cut(std::uint64_t bytes) {
+  if (!folder_.truncate(file_, bytes)) {
+    broken_ = true;  // records whose numbers will be given again may stay: write no more
+    return fail("");
+  }
+  size_bytes_ = bytes;
+  return true;
+}
+
+// Hard links move the content without copying a byte (the steps, and what a crash after
+// each leaves, are in core/recovery.hpp). The group is synced before it moves, so the backup
+// is durable once its name is: the folder is synced after the renames, and should that fail
+// the next sync() tries again before any record of the new file counts as durable.
 bool FileStore::move_to_backup(const BackupRange& range) {
-  const std::string live = (dir_ / "mailbox").string();
-  const std::string next = (dir_ / "mailbox.next").string();
-  const std::string target = (dir_ / range.file_name()).string();
+  const std::string target = range.file_name();
   const std::string partial = target + ".partial";
-  const int fresh = create_fresh(next);
-  if (fresh < 0) {
-    last_error_ = "cannot create " + next + ": " + errno_text();
-    return false;
+  Folder::Handle fresh = Folder::no_file;
+  if (!folder_.remove(next) || (fresh = folder_.create(next)) == Folder::no_file) {
+    return fail("");
   }
-  unlink(partial.c_str());  // left by a crash, if anything: link() will not replace it
-  if (link(live.c_str(), partial.c_str()) != 0 || rename(partial.c_str(), target.c_str()) != 0) {
-    last_error_ = "cannot link " + live + " to " + target + ": " + errno_text();
-    unlink(partial.c_str());
-    close(fresh);
-    unlink(next.c_str());
+  // A step failed: the group stays live (and goes with the next backup), no new name stays.
+  const auto undo = [&](const std::string& new_name) {
+    fail("");
+    folder_.remove(new_name);
+    folder_.close(fresh);
+    folder_.remove(next);
     return false;
-  }
-  if (rename(next.c_str(), live.c_str()) != 0) {
-    last_error_ = "cannot replace " + live + ": " + errno_text();
-    unlink(target.c_str());  // the group stays live, and goes with the next backup
-    close(fresh);
-    unlink(next.c_str());
-    return false;
-  }
-  close(fd_);
-  fd_ = fresh;
+  };
+  folder_.remove(partial);  // left by a crash, if anything: link() will not replace it
+  if (!folder_.link(live, partial) || !folder_.rename(partial, target)) return undo(partial);
+  if (!folder_.rename(next, live)) return undo(target);
+  folder_.close(file_);
+  file_ = fresh;
   size_bytes_ = 0;
+  folder_unsynced_ = synced();
+  if (synced() && folder_.sync_folder() == 0) folder_unsynced_ = false;
   return true;
 }
 

@@ -1,10 +1,16 @@
-// The mailbox monitor: one mutex and two condition variables around MailboxLedger and a
-// store. A delivery takes its number and appends its record under the lock, so the order in
-// the file is number order. The backup thread moves each full group out of the live file;
-// deliveries that arrive meanwhile wait on `writable_` until it is done.
+// The mailbox monitor: one mutex and three condition variables around two pure ledgers and a
+// store. MailboxLedger numbers and groups: a delivery takes its number and appends its record
+// under the lock, so the order in the file is number order, and the backup thread moves each
+// full group out of the live file while deliveries wait on `writable_`. SyncLedger commits in
+// groups: after its append a delivery waits on `synced_` until a sync covers its number, and
+// if no sync runs it runs one itself, outside the lock, so that one fdatasync covers every
+// record appended before it began. The order between the two: a group moves only once it is
+// durable and while no sync runs, and no sync starts while it moves (nothing is appended
+// then), so a sync never works on a file the backup is replacing.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,20 +19,35 @@
 #include "core/envelope.hpp"
 #include "core/mailbox_ledger.hpp"
 #include "core/record.hpp"
+#include "core/sync_ledger.hpp"
 #include "server/sync.hpp"
 
 namespace postable {
 
+// Where the monitor tells of a failed write, sync or backup; called under its lock, where the
+// store's error may be read.
+using MailboxLog = std::function<void(const std::string&)>;
+
+// What the files held at start: messages 1..stored, through backed_up in backup files, the
+// live file `live_bytes` long and durable (all zero for the assignment's empty start).
+struct MailboxStart {
+  std::uint64_t stored = 0, backed_up = 0, live_bytes = 0;
+};
+
 template <typename Store, typename Sync = StdSync>
 class Mailbox {
  public:
-  Mailbox(Store& store, std::uint64_t backup_every, std::string server_name)
-      : store_(store), ledger_(backup_every), server_name_(std::move(server_name)) {}
+  Mailbox(Store& store, std::uint64_t backup_every, std::string server_name, MailboxLog log,
+          MailboxStart start = {})
+      : store_(store),
+        ledger_(backup_every, start.stored, start.backed_up),
+        sync_(start.stored, start.live_bytes),
+        server_name_(std::move(server_name)),
+        log_(std::move(log)) {}
 
-  // Stores one message: its number, or nullopt when the store failed (no number is used).
-  // `on_failure` runs under the lock, where the store's error can be read safely.
-  template <typename OnFailure>
-  std::optional<std::uint64_t> deliver(const Envelope& envelope, OnFailure on_failure) {
+  // Stores one message: its number once its record is durable, or nullopt when the write
+  // or the sync failed (its number is then not used).
+  std::optional<std::uint64_t> deliver(const Envelope& envelope) {
     // A quoted copy only when a body line could be taken for a record's first line.
     std::string quoted;
     const std::string_view body = stored_body(envelope.body, quoted);
@@ -35,29 +56,46 @@ class Mailbox {
     const std::uint64_t number = ledger_.next_number();
     const std::string head = format_record_head(envelope, number, server_name_);
     if (!store_.append(head, body, record_end)) {
-      on_failure();
+      log_("store failed: " + store_.last_error());
       return std::nullopt;
     }
     ledger_.stored();
+    const SyncTicket ticket = sync_.appended(number, store_.size_bytes());
     if (ledger_.backup_due()) backup_needed_.notify_one();
-    return number;
+    for (;;) {
+      const Fate fate = sync_.fate(ticket);
+      if (fate != Fate::pending)
+        return fate == Fate::durable ? std::optional(number) : std::nullopt;
+      if (sync_.sync_wanted()) {
+        sync_now(lock);
+      } else {
+        synced_.wait(lock);
+      }
+    }
   }
 
   // The backup thread's body: moves each due group, until stop() and nothing is due.
-  // `on_failure` hears of a backup the store could not make (its messages stay live and
-  // go with the next group).
-  template <typename OnFailure>
-  void run_backups(OnFailure on_failure) {
+  void run_backups() {
     std::unique_lock lock(mutex_);
     for (;;) {
-      while (!ledger_.backup_due() && !stopping_) backup_needed_.wait(lock);
+      while (!backup_ready() && (ledger_.backup_due() || !stopping_)) {
+        if (ledger_.backup_due() && sync_.sync_wanted()) {
+          sync_now(lock);  // the group's last delivery may not have started one yet
+        } else {
+          backup_needed_.wait(lock);
+        }
+      }
       if (!ledger_.backup_due()) return;
       const BackupRange range = ledger_.begin_backup();
       lock.unlock();  // deliveries wait on `writable_`, not on the lock, while the file moves
       const bool moved = store_.move_to_backup(range);
-      if (!moved) on_failure(range);
       lock.lock();
+      if (!moved) {
+        log_("backup " + range.file_name() + " failed (" + store_.last_error() +
+             "); its messages stay in mailbox");
+      }
       ledger_.finish_backup(moved);
+      if (moved) sync_.file_replaced();
       writable_.notify_all();
     }
   }
@@ -69,12 +107,51 @@ class Mailbox {
   }
 
  private:
+  using Lock = std::unique_lock<typename Sync::mutex>;
+
+  // A due group may move once every record of it is durable. No sync runs then, nor starts
+  // until the move is over: a sync runs only for records not yet durable, and none is
+  // appended while a backup is due or moving.
+  bool backup_ready() const {
+    const auto& due = ledger_.backup_due();
+    return due && sync_.synced_through() >= due->last;
+  }
+
+  // One sync, covering every record appended so far; the lock is not held while it runs.
+  void sync_now(Lock& lock) {
+    sync_.begin_sync();
+    lock.unlock();
+    const bool synced = store_.sync();
+    lock.lock();
+    if (synced) {
+      sync_.sync_succeeded();
+    } else {
+      lose_unsynced();
+    }
+    synced_.notify_all();
+    backup_needed_.notify_one();
+  }
+
+  // The kernel may have dropped what it could not write: every record not yet durable is
+  // lost, taken off the file, and its number given out again.
+  void lose_unsynced() {
+    const SyncLoss loss = sync_.sync_failed();
+    log_(store_.sync_error() + "; messages " + std::to_string(loss.first) + "-" +
+         std::to_string(loss.last) + " not stored");
+    if (!store_.cut(loss.cut_to_bytes)) log_("cannot cut mailbox back: " + store_.last_error());
+    ledger_.cut_back(loss.first - 1);
+    writable_.notify_all();
+  }
+
   Store& store_;
   typename Sync::mutex mutex_;
-  typename Sync::condition_variable writable_;
-  typename Sync::condition_variable backup_needed_;
+  typename Sync::condition_variable writable_;       // no backup due or moving
+  typename Sync::condition_variable synced_;         // a sync ended
+  typename Sync::condition_variable backup_needed_;  // a group is due, or became durable
   MailboxLedger ledger_;
+  SyncLedger sync_;
   std::string server_name_;
+  MailboxLog log_;
   bool stopping_ = false;
 };
 

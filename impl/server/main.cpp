@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "server/server.hpp"
 
@@ -35,6 +36,14 @@ int main(int argc, char** argv) {
   app.add_option("--max-size", config.session.message_bytes_max, "largest message, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  const std::map<std::string, postable::Durability> durabilities{
+      {"sync", postable::Durability::sync}, {"none", postable::Durability::none}};
+  app.add_option("--durability", config.durability,
+                 "sync: 250 only once a message is on stable storage; none: no syncs")
+      ->transform(CLI::CheckedTransformer(durabilities, CLI::ignore_case))
+      ->default_str("sync");
+  app.add_flag("--resume", config.resume,
+               "recover the mailbox files a crash left and continue their numbering");
   app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
   app.add_flag("--quiet", config.quiet, "no log line per connection");
   app.add_option("--busy-poll", busy_poll_us,

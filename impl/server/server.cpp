@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include "server/file_store.hpp"
 #include "server/mailbox.hpp"
 #include "server/pool.hpp"
+#include "server/posix_folder.hpp"
 #include "server/socket.hpp"
 
 namespace postable {
@@ -34,6 +36,11 @@ class Log {
   explicit Log(bool quiet) : quiet_(quiet) {}
   void line(const std::string& text) {
     if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    std::cerr << text << '\n';
+  }
+  // Said whatever --quiet says: it is not about one connection.
+  void always(const std::string& text) {
     std::lock_guard lock(mutex_);
     std::cerr << text << '\n';
   }
@@ -103,6 +110,20 @@ std::optional<Connection> accept_one(const Listener& listener, int stop_fd, Dura
   }
 }
 
+// The assignment's empty start, or --resume: recovery's plan carried out, each step logged.
+MailboxStart open_mailbox(const ServerConfig& config, FileStore& store, Log& log) {
+  if (!config.resume) {
+    store.start_fresh();
+    return {};
+  }
+  const RecoveryPlan plan = store.resume();
+  for (const std::string& note : plan.notes) log.line("resume: " + note);
+  log.line("resume: " + std::to_string(plan.stored) + " message(s) stored, through " +
+           std::to_string(plan.backed_up) + " in backups; the next is " +
+           std::to_string(plan.stored + 1));
+  return {plan.stored, plan.backed_up, plan.live_bytes};
+}
+
 }  // namespace
 
 int run_server(const ServerConfig& config) {
@@ -111,20 +132,22 @@ int run_server(const ServerConfig& config) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGXFSZ, SIG_IGN);  // a file-size limit makes writes fail (and answer 451), not kill us
   Listener listener(config.bind, config.port);
-  FileStore store(config.dir);
+  PosixFolder folder(config.dir);
+  FileStore store(folder, config.durability);
+  const MailboxStart start = open_mailbox(config, store, log);
   std::cout << "listening on " << listener.local_address() << std::endl;
 
-  Mailbox<FileStore> mailbox(store, config.backup_every, config.session.name);
-  std::thread backup([&] {
-    mailbox.run_backups([&](const BackupRange& range) {
-      log.error("backup " + range.file_name() + " failed (" + store.last_error() +
-                "); its messages stay in mailbox");
-    });
-  });
+  Mailbox<FileStore> mailbox(
+      store, config.backup_every, config.session.name,
+      [&](const std::string& text) { log.error(text); }, start);
+  std::thread backup([&] { mailbox.run_backups(); });
 
   Pool<Connection> pool(config.threads);
+  std::atomic<std::uint64_t> delivered = 0;
   const Deliver deliver = [&](const Envelope& envelope) {
-    return mailbox.deliver(envelope, [&] { log.error("store failed: " + store.last_error()); });
+    const std::optional<std::uint64_t> number = mailbox.deliver(envelope);
+    if (number) delivered.fetch_add(1, std::memory_order_relaxed);
+    return number;
   };
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < config.threads; ++i) {
@@ -150,6 +173,8 @@ int run_server(const ServerConfig& config) {
   for (std::thread& worker : workers) worker.join();
   mailbox.stop();
   backup.join();
+  log.always("stopped: " + std::to_string(delivered.load()) + " message(s) stored with " +
+             std::to_string(store.data_syncs()) + " sync(s)");
   return 0;
 }
 

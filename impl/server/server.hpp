@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/session.hpp"
+#include "server/file_store.hpp"
 
 namespace postable {
 
@@ -17,6 +18,8 @@ struct ServerConfig {
   std::size_t threads = model::pool_threads;
   std::uint64_t backup_every = model::backup_every;
   bool quiet = false;
+  Durability durability = Durability::sync;
+  bool resume = false;  // recover the files a crash left, instead of starting empty
   // How long a worker looks for a client's next command before it sleeps (see receive()
   // in connection.cpp); zero sleeps at once.
   Duration busy_poll = std::chrono::microseconds(50);

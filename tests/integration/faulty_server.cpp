@@ -17,6 +17,7 @@
 #include "core/record.hpp"
 #include "server/connection.hpp"
 #include "server/file_store.hpp"
+#include "server/posix_folder.hpp"
 #include "server/socket.hpp"
 
 using namespace postable;
@@ -98,7 +99,9 @@ int main(int argc, char** argv) {
     if (flag == "--port") port = std::uint16_t(std::stoi(argv[i + 1]));
   }
   Listener listener("127.0.0.1", port);
-  FileStore store(dir);
+  PosixFolder folder(dir);
+  FileStore store(folder, Durability::none);
+  store.start_fresh();
   std::cout << "listening on " << listener.local_address() << std::endl;
   SessionConfig config;
   for (;;) {

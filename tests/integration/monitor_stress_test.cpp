@@ -13,6 +13,7 @@
 #include "server/file_store.hpp"
 #include "server/mailbox.hpp"
 #include "server/pool.hpp"
+#include "server/posix_folder.hpp"
 #include "support/mailbox_folder.hpp"
 
 using namespace postable;
@@ -24,17 +25,26 @@ void nap(Rng& rng) {
   std::this_thread::sleep_for(std::chrono::microseconds(rng.below(200)));
 }
 
-// The file store, slowed: a move takes a while, so that deliveries really meet a backup.
+// The file store, slowed: a move and a sync take a while, so that deliveries really meet a
+// backup and pile up behind a sync. (A sync runs beside appends: each has its own Rng.)
 struct SlowStore {
   FileStore& files;
-  Rng rng;
+  Rng move_rng, sync_rng;
   bool append(std::string_view head, std::string_view body, std::string_view end) {
     return files.append(head, body, end);
   }
+  std::uint64_t size_bytes() const { return files.size_bytes(); }
+  bool sync() {
+    nap(sync_rng);
+    return files.sync();
+  }
+  bool cut(std::uint64_t bytes) { return files.cut(bytes); }
   bool move_to_backup(const BackupRange& range) {
-    nap(rng);
+    nap(move_rng);
     return files.move_to_backup(range);
   }
+  const std::string& last_error() const { return files.last_error(); }
+  const std::string& sync_error() const { return files.sync_error(); }
 };
 
 }  // namespace
@@ -46,10 +56,13 @@ BOOST_AUTO_TEST_CASE(real_threads_number_order_and_group_every_message) {
     const auto messages = int(rng.between(1, 40));
     const std::uint64_t backup_every = rng.between(1, 7);
     TemporaryFolder folder;
-    FileStore files(folder.path());
-    SlowStore store{files, Rng(rng.next())};
-    Mailbox<SlowStore> mailbox(store, backup_every, "postable");
-    std::thread backup([&] { mailbox.run_backups([](const BackupRange&) {}); });
+    PosixFolder posix(folder.path());
+    FileStore files(posix, Durability::sync);
+    files.start_fresh();
+    SlowStore store{files, Rng(rng.next()), Rng(rng.next())};
+    Mailbox<SlowStore> mailbox(store, backup_every, "postable",
+                               [](const std::string& error) { BOOST_ERROR(error); });
+    std::thread backup([&] { mailbox.run_backups(); });
     std::mutex acknowledged_lock;
     std::vector<std::pair<std::uint64_t, std::string>> acknowledged;
     std::vector<std::thread> threads;
@@ -59,7 +72,7 @@ BOOST_AUTO_TEST_CASE(real_threads_number_order_and_group_every_message) {
         for (int m = 0; m < messages; ++m) {
           nap(mine);
           const std::string body = "t" + std::to_string(t) + "m" + std::to_string(m);
-          const auto number = mailbox.deliver(Envelope{"h", "s@x", {"r@y"}, body + "\n"}, [] {});
+          const auto number = mailbox.deliver(Envelope{"h", "s@x", {"r@y"}, body + "\n"});
           std::lock_guard lock(acknowledged_lock);
           acknowledged.emplace_back(number.value_or(0), body);
         }
@@ -77,6 +90,7 @@ BOOST_AUTO_TEST_CASE(real_threads_number_order_and_group_every_message) {
       for (const StoredRecord& record : records) body_of[record.number] = record.body;
     }
     for (const auto& [number, body] : acknowledged) BOOST_TEST(body_of[number] == body);
+    BOOST_TEST(files.data_syncs() <= total);  // one sync may cover many
   }
 }
 

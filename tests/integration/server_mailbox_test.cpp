@@ -118,8 +118,8 @@ namespace {
 // stopped. Returns the mailbox files the folder then holds, by name.
 std::map<std::string, std::string> crash_at_backup_rename_then_start(int when) {
   ServerProcess first({"--backup-every", "4"},
-                      {"strace", "-f", "-o", "/dev/null", "-e", "trace=rename", "-e",
-                       "inject=rename:signal=SIGKILL:when=" + std::to_string(when)});
+                      {"strace", "-f", "-o", "/dev/null", "-e", "trace=renameat", "-e",
+                       "inject=renameat:signal=SIGKILL:when=" + std::to_string(when)});
   Client client(first.port());
   client.reply();
   client.ask("HELO h");

@@ -214,7 +214,10 @@ BOOST_AUTO_TEST_CASE(bad_flags_and_start_up_failures_get_one_line_and_a_non_zero
   const Finished no_dir = run_smtpd({"--port", "0", "--dir", "/nonexistent/postable"});
   BOOST_TEST(no_dir.status == 1);
   BOOST_TEST(one_line(no_dir.err), no_dir.err);
-  BOOST_TEST(no_dir.err.find("cannot create") != std::string::npos);
+  BOOST_TEST(no_dir.err.find("cannot open folder") != std::string::npos);
+  const Finished bad_durability = run_smtpd({"--durability", "sometimes"});
+  BOOST_TEST(bad_durability.status == 2);
+  BOOST_TEST(one_line(bad_durability.err), bad_durability.err);
   ServerProcess running({});
   const Finished in_use = run_smtpd({"--port", std::to_string(running.port())});
   BOOST_TEST(in_use.status == 1);

@@ -13,10 +13,13 @@
 #include <sstream>
 
 #include "server/file_store.hpp"
+#include "server/posix_folder.hpp"
 
 namespace fs = std::filesystem;
 using postable::BackupRange;
+using postable::Durability;
 using postable::FileStore;
+using postable::PosixFolder;
 
 namespace {
 
@@ -36,13 +39,23 @@ struct TempDir {
   fs::path path;
 };
 
+// The real folder and a store over it, started as the assignment starts: an empty mailbox.
+struct FreshStore {
+  explicit FreshStore(const fs::path& dir) : folder(dir), files(folder, Durability::sync) {
+    files.start_fresh();
+  }
+  PosixFolder folder;
+  FileStore files;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(start_up_empties_the_mailbox_and_appends_whole_records) {
   TempDir dir;
   std::ofstream(dir.path / "mailbox") << "left over from an earlier run";
   std::ofstream(dir.path / "mailbox.1-32") << "an earlier backup";
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(dir.read("mailbox") == "");
   BOOST_TEST(store.append("head\n", "body\n", "\n"));
   BOOST_TEST(store.append("h2\n", "", "\n"));
@@ -53,7 +66,8 @@ BOOST_AUTO_TEST_CASE(start_up_empties_the_mailbox_and_appends_whole_records) {
 BOOST_AUTO_TEST_CASE(a_backup_moves_the_content_and_replaces_an_old_file) {
   TempDir dir;
   std::ofstream(dir.path / "mailbox.1-2") << "stale";
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(store.append("a\n", "", ""));
   BOOST_TEST(store.append("b\n", "", ""));
   BOOST_TEST(store.move_to_backup(BackupRange{1, 2}));
@@ -67,7 +81,8 @@ BOOST_AUTO_TEST_CASE(a_backup_moves_the_content_and_replaces_an_old_file) {
 
 BOOST_AUTO_TEST_CASE(a_backup_that_cannot_be_made_leaves_the_messages_live) {
   TempDir dir;
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(store.append("a\n", "", ""));
   // A folder in the backup's place, not empty, cannot be replaced by a file.
   fs::create_directory(dir.path / "mailbox.1-1");
@@ -83,7 +98,8 @@ BOOST_AUTO_TEST_CASE(a_backup_that_cannot_be_made_leaves_the_messages_live) {
 
 BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {
   TempDir dir;
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(store.append("first\n", "", ""));
   // A file-size limit stands in for a full disk: the write fails part-way.
   signal(SIGXFSZ, SIG_IGN);
@@ -102,10 +118,10 @@ BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {
 }
 
 BOOST_AUTO_TEST_CASE(an_unwritable_folder_is_a_clear_error) {
-  BOOST_CHECK_EXCEPTION(FileStore("/nonexistent/postable"), std::runtime_error,
-                        [](const std::runtime_error& e) {
-                          return std::string(e.what()).find("cannot create") != std::string::npos;
-                        });
+  BOOST_CHECK_EXCEPTION(
+      FreshStore("/nonexistent/postable"), std::runtime_error, [](const std::runtime_error& e) {
+        return std::string(e.what()).find("cannot open folder") != std::string::npos;
+      });
 }
 
 // A crash between the backup's two renames leaves `mailbox` and `mailbox.1-4` as two names of
@@ -114,7 +130,8 @@ BOOST_AUTO_TEST_CASE(a_start_never_empties_an_inode_that_has_another_name) {
   TempDir dir;
   std::ofstream(dir.path / "mailbox.1-4") << "four messages";
   fs::create_hard_link(dir.path / "mailbox.1-4", dir.path / "mailbox");
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(dir.read("mailbox.1-4") == "four messages");
   BOOST_TEST(dir.read("mailbox") == "");
   BOOST_TEST(fs::hard_link_count(dir.path / "mailbox") == 1u);
@@ -128,7 +145,8 @@ BOOST_AUTO_TEST_CASE(no_file_is_opened_through_a_symlink) {
   TempDir elsewhere;
   std::ofstream(elsewhere.path / "precious") << "not the server's";
   fs::create_symlink(elsewhere.path / "precious", dir.path / "mailbox");
-  FileStore store(dir.path);
+  FreshStore fresh(dir.path);
+  FileStore& store = fresh.files;
   BOOST_TEST(!fs::is_symlink(dir.path / "mailbox"));
   fs::create_symlink(elsewhere.path / "precious", dir.path / "mailbox.next");
   BOOST_TEST(store.append("h\n", "b\n", "\n"));

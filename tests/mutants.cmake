@@ -172,3 +172,59 @@ if(POSTABLE_PROOFS)
     "expected `504 5.5.2"
     every_verb_and_bad_argument_up_to_five_steps_answers_as_the_reference)
 endif()
+
+# ---- Durability: the crash proof (property/crash_world.hpp) over a planted bug ------------
+set(crash_sources property/crash_property.cpp property/crash_world.cpp property/scheduler.cpp)
+set(crash_run every_crash_of_a_small_world_keeps_every_acknowledged_message)
+# postable_crash_mutant(NAME FILE FROM TO EXPECT): the exhaustive crash check over FILE (a
+# source of the core or of the server, or a header) with FROM replaced by TO.
+function(postable_crash_mutant name file from to expect)
+  if(file MATCHES "/impl/core/")
+    postable_mutated_sources(${name} postable_core ${file} "${from}" "${to}")
+    add_executable(mutant_${name} ${crash_sources} ${${name}_sources}
+                   ${PROJECT_SOURCE_DIR}/impl/server/file_store.cpp)
+    target_link_libraries(mutant_${name} PRIVATE postable_model)
+    target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
+  elseif(file MATCHES "\\.cpp$")
+    postable_mutated_sources(${name} postable_server ${file} "${from}" "${to}")
+    add_executable(mutant_${name} ${crash_sources} ${${name}_sources})
+    target_link_libraries(mutant_${name} PRIVATE postable_core Threads::Threads)
+  else()
+    postable_mutant(${name} ${file} "${from}" "${to}")
+    add_executable(mutant_${name} ${crash_sources})
+    target_include_directories(mutant_${name} BEFORE PRIVATE ${PROJECT_BINARY_DIR}/mutants/${name})
+    target_link_libraries(mutant_${name} PRIVATE postable_server)
+  endif()
+  target_link_libraries(mutant_${name} PRIVATE postable_test_support rapidcheck
+                        Boost::unit_test_framework postable_warnings)
+  postable_expect_failure(${name} "${expect}" ${crash_run} NO_COUNTEREXAMPLE)
+endfunction()
+set(file_store_cpp ${PROJECT_SOURCE_DIR}/impl/server/file_store.cpp)
+set(recovery_cpp ${PROJECT_SOURCE_DIR}/impl/core/recovery.cpp)
+# A 250 before the sync covers the record.
+postable_crash_mutant(crash_reply_before_sync ${mailbox_hpp}
+  [=[const Fate fate = sync_.fate(ticket);]=]
+  [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
+  "acknowledged message [0-9]+ is lost")
+# The folder not synced after the backup's renames: the new live file's name may not survive.
+postable_crash_mutant(crash_backup_folder_unsynced ${file_store_cpp}
+  [=[  folder_unsynced_ = synced();
+  if (synced() && folder_.sync_folder() == 0) folder_unsynced_ = false;
+]=] "" "acknowledged message [0-9]+ is lost")
+# A start that empties `mailbox` by truncating its inode, which a backup may share.
+postable_crash_mutant(crash_start_truncates ${file_store_cpp}
+  [=[  if (!folder_.remove(live) || (file_ = folder_.create(live)) == Folder::no_file) {]=]
+  [=[  if (((file_ = folder_.open_existing(live)) == Folder::no_file &&
+       (file_ = folder_.create(live)) == Folder::no_file) ||
+      !folder_.truncate(file_, 0)) {]=]
+  "a plain start changed mailbox\\.|acknowledged message [0-9]+ is lost")
+# A recovery that keeps a torn record.
+postable_crash_mutant(crash_recovery_keeps_torn_record ${recovery_cpp}
+  [=[    plan.cut_live = live.whole_bytes;]=] ""
+  "a torn record remains")
+# A recovery that drops a group found in two places (the backup and the live file).
+postable_crash_mutant(crash_recovery_drops_group_in_two_places ${recovery_cpp}
+  [=[    plan.fresh_live = true;]=]
+  [=[    plan.fresh_live = true;
+    if (caught_mid_backup) plan.remove.push_back(backups.back().file->name);]=]
+  "acknowledged message [0-9]+ is lost|is missing")

@@ -10,6 +10,25 @@ namespace {
 
 constexpr std::string_view live_name = "mailbox";
 constexpr std::string_view partial_suffix = ".partial";
+// A record's first line begins so; a body line that does is stored quoted (body_quoting.hpp).
+constexpr std::string_view record_line_start = "\nReceived: ";
+
+// The start of the last line that begins as a record's first line does, or could if the
+// text went on (a record torn inside its first line); 0 when none.
+std::size_t last_record_start(std::string_view text) {
+  const std::string_view head = record_line_start.substr(1);
+  for (std::size_t end = text.size(); end > 0;) {
+    const std::size_t newline = text.rfind('\n', end - 1);
+    if (newline == std::string_view::npos) break;
+    const std::string_view line = text.substr(newline + 1);
+    if (line.substr(0, head.size()) == head.substr(0, std::min(line.size(), head.size())) &&
+        newline + 1 < text.size()) {
+      return newline + 1;
+    }
+    end = newline;
+  }
+  return 0;
+}
 
 // "A-B" with 1 <= A <= B, or nullopt.
 std::optional<BackupRange> read_range(std::string_view text) {
@@ -94,7 +113,19 @@ NameReading read_mailbox_name(std::string_view name) {
 }
 
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes) {
-  const ParsedRecords parsed = parse_records(bytes);
+  ParsedRecords parsed = parse_records(bytes);
+  if (!parsed.problem.empty()) {
+    // A torn record can leave the one before it without the record start that ends it: read
+    // again up to the last line that could be one (a body line never can: it is quoted).
+    const std::size_t start = last_record_start(bytes);
+    if (start > parsed.whole_bytes) {
+      ParsedRecords before = parse_records(bytes.substr(0, start));
+      if (before.problem.empty()) {
+        parsed = std::move(before);
+        parsed.problem = "a record cut short at byte " + std::to_string(start);
+      }
+    }
+  }
   FoundFile found;
   found.name = std::move(name);
   found.inode = inode;
@@ -113,7 +144,7 @@ FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::strin
   // Body lines never begin with `Received: ` (they are quoted), so a later line that does
   // begins a record: what precedes it is damage, not a record a crash cut short.
   found.records_follow_problem =
-      bytes.substr(parsed.whole_bytes).find("\nReceived: ") != std::string_view::npos;
+      bytes.substr(parsed.whole_bytes).find(record_line_start) != std::string_view::npos;
   return found;
 }
 
@@ -132,15 +163,13 @@ Recovery plan_recovery(const std::vector<FoundFile>& files) {
   }
   for (const FoundFile& file : files) {
     const NameReading reading = read_mailbox_name(file.name);
-    if (reading.kind == MailboxName::next && file.size != 0) {
-      return error_at(file, 0, "a backup's new live file is not empty");
-    }
     if (reading.kind == MailboxName::partial && (live == nullptr || live->inode != file.inode)) {
       return error_at(file, 0, "a backup's temporary name is not a name of mailbox");
     }
     if (reading.kind == MailboxName::next || reading.kind == MailboxName::partial) {
       plan.remove.push_back(file.name);
-      plan.notes.push_back("removed " + file.name + ", left by an interrupted backup");
+      plan.notes.push_back("removed " + file.name + " (" + std::to_string(file.size) +
+                           " bytes), left by an interrupted backup");
     }
   }
   if (auto wrong = check_chain(backups)) return *wrong;

@@ -5,7 +5,9 @@
 //
 // The backup moves a group in four steps (server/file_store.cpp), and a crash may stop it
 // after any of them; each leaves names recovery knows:
-//   create mailbox.next (empty)          -> mailbox.next is a leftover: removed
+//   create mailbox.next (empty)          -> mailbox.next is a leftover: removed (records
+//                                           appended to it were never synced, as a sync
+//                                           first makes the folder's renames durable)
 //   link mailbox to mailbox.A-B.partial  -> the partial is a second name of mailbox: removed
 //   rename the partial to mailbox.A-B    -> mailbox and mailbox.A-B are one file: the group
 //                                           stays in the backup, mailbox becomes a new file

@@ -57,7 +57,7 @@ int wait_for(pid_t pid, std::chrono::milliseconds patience) {
 
 ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix,
                              std::string binary, std::filesystem::path dir)
-    : dir_(dir.empty() ? make_temp_dir() : std::move(dir)) {
+    : dir_(dir.empty() ? make_temp_dir() : dir), owns_dir_(dir.empty()) {
   std::filesystem::remove(dir_ / "stdout.txt");  // an earlier server's `listening on` line
   std::filesystem::remove(dir_ / "stderr.txt");
   std::vector<std::string> argv = std::move(prefix);
@@ -83,7 +83,16 @@ ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::st
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop();
   std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+  if (owns_dir_) std::filesystem::remove_all(dir_, ignored);
+}
+
+int ServerProcess::kill_now() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 int ServerProcess::stop(std::chrono::milliseconds patience) {

@@ -15,7 +15,8 @@ class ServerProcess {
  public:
   // `prefix` runs before smtpd (e.g. {"prlimit", "--fsize=2000", "--"}); `binary` may name
   // another server that takes --port 0 and --dir the same way; `dir`, when given, is the
-  // folder of an earlier server to start again in (a restart after a crash).
+  // folder of an earlier server to start again in (a restart after a crash), which this one
+  // leaves in place; a folder it made itself goes with it.
   explicit ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix = {},
                          std::string binary = POSTABLE_SMTPD, std::filesystem::path dir = {});
   ~ServerProcess();
@@ -30,9 +31,12 @@ class ServerProcess {
   // SIGTERM, then waits; returns the exit status (-1 if it had to be killed).
   int stop(std::chrono::milliseconds patience = std::chrono::seconds(15));
   std::string log() const;  // what smtpd wrote on stderr
+  // SIGKILL, then waits: a crash of the process. Returns 128 + the signal.
+  int kill_now();
 
  private:
   std::filesystem::path dir_;
+  bool owns_dir_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

@@ -1,0 +1,140 @@
+// The real smtpd killed (SIGKILL: a crash of the process) under load at random moments and at
+// each step of the backup, then started again with --resume: every message whose 250 was
+// sent is stored exactly once, the numbering goes on from the last stored, and recovery
+// leaves no temporary file.
+#define BOOST_TEST_DYN_LINK
+#include <signal.h>
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/decimal.hpp"
+#include "core/recovery.hpp"
+#include "core/rng.hpp"
+#include "integration/server_process.hpp"
+#include "integration/smtp_steps.hpp"
+#include "support/mailbox_folder.hpp"
+
+namespace {
+
+using namespace postable;
+using namespace postable::testing;
+using namespace std::chrono_literals;
+
+const std::vector<std::string> resumed{"--resume", "--backup-every", "4", "--quiet"};
+
+// Acknowledged messages, by number, with their one body line.
+struct Acknowledged {
+  std::mutex lock;
+  std::map<std::uint64_t, std::string> bodies;
+  std::string wrong;  // a number acknowledged twice
+};
+
+// Delivers messages on one connection until the server goes away.
+void deliver_until_killed(int port, const std::string& name, Acknowledged& acknowledged) {
+  Client client(port);
+  if (!client.reply() || client.ask("HELO h") != "250 postable") return;
+  constexpr std::string_view stored = "250 OK: delivered message ";
+  for (int m = 0;; ++m) {
+    const std::string body = name + "m" + std::to_string(m);
+    const std::string reply = send_message(client, "a@b", "c@d", {body});
+    if (!reply.starts_with(stored)) return;
+    const auto number = parse_decimal(std::string_view(reply).substr(stored.size()));
+    std::lock_guard hold(acknowledged.lock);
+    if (!number || !acknowledged.bodies.emplace(*number, body).second) {
+      acknowledged.wrong += "acknowledged twice: " + reply + "; ";
+    }
+  }
+}
+
+// What is wrong with the folder after a last --resume: every acknowledged message under its
+// number, numbers 1..N once each, each backup exactly its range, no temporary file.
+std::string judge_folder(const std::filesystem::path& dir, const Acknowledged& acknowledged) {
+  std::string wrong = acknowledged.wrong;
+  std::map<std::uint64_t, std::string> found;
+  for (const auto& [name, records] : read_mailbox_folder(dir)) {
+    const NameReading reading = read_mailbox_name(name);
+    if (reading.kind == MailboxName::next || reading.kind == MailboxName::partial) {
+      wrong += name + " was left; ";
+    }
+    if (reading.kind != MailboxName::live && reading.kind != MailboxName::backup) continue;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (reading.kind == MailboxName::backup &&
+          (records[i].number != reading.range.first + i ||
+           records.size() != reading.range.last - reading.range.first + 1)) {
+        wrong += name + " does not hold exactly its range; ";
+      }
+      if (!found.emplace(records[i].number, records[i].body).second) {
+        wrong += "message " + std::to_string(records[i].number) + " is stored twice; ";
+      }
+    }
+  }
+  std::uint64_t expected = 1;
+  for (const auto& [number, body] : found) {
+    if (number != expected++) wrong += "a gap before message " + std::to_string(number) + "; ";
+  }
+  for (const auto& [number, body] : acknowledged.bodies) {
+    const auto stored = found.find(number);
+    if (stored == found.end() || stored->second != body) {
+      wrong += "acknowledged message " + std::to_string(number) + " is not as sent; ";
+    }
+  }
+  return wrong;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(killed_under_load_twenty_times_then_resumed_loses_nothing_acknowledged) {
+  TemporaryFolder folder;
+  Acknowledged acknowledged;
+  Rng rng(13);
+  for (int round = 0; round < 20; ++round) {
+    ServerProcess server(resumed, {}, POSTABLE_SMTPD, folder.path());
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c) {
+      const std::string name = "r" + std::to_string(round) + "c" + std::to_string(c);
+      clients.emplace_back(deliver_until_killed, server.port(), name, std::ref(acknowledged));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng.between(20, 200)));
+    BOOST_TEST(server.kill_now() == 128 + SIGKILL);
+    for (std::thread& client : clients) client.join();
+  }
+  ServerProcess last(resumed, {}, POSTABLE_SMTPD, folder.path());
+  BOOST_TEST(last.stop() == 0);
+  BOOST_TEST(acknowledged.bodies.size() > 100u);
+  BOOST_TEST_MESSAGE(acknowledged.bodies.size() << " messages acknowledged over 20 crashes");
+  BOOST_TEST(judge_folder(folder.path(), acknowledged) == "");
+}
+
+// Killed by strace at one system call of the backup of messages 1..4: its link, each of its
+// renames, the folder's sync after them. After --resume the four are there once each and the
+// next message is number 5.
+BOOST_AUTO_TEST_CASE(killed_at_each_step_of_the_backup_then_resumed_loses_nothing) {
+  const std::vector<std::pair<std::string, int>> steps{
+      {"linkat", 1}, {"renameat", 1}, {"renameat", 2}, {"fsync", 2}};
+  for (const auto& [call, when] : steps) {
+    TemporaryFolder folder;
+    Acknowledged acknowledged;
+    {
+      ServerProcess server({"--backup-every", "4"},
+                           {"strace", "-f", "-o", "/dev/null", "-e", "trace=" + call, "-e",
+                            "inject=" + call + ":signal=SIGKILL:when=" + std::to_string(when)},
+                           POSTABLE_SMTPD, folder.path());
+      deliver_until_killed(server.port(), "c", acknowledged);
+    }
+    BOOST_TEST(acknowledged.bodies.size() >= 4u, call << " " << when);
+    ServerProcess again(resumed, {}, POSTABLE_SMTPD, folder.path());
+    Client client(again.port());
+    client.reply();
+    client.ask("HELO h");
+    const std::string next = std::to_string(acknowledged.bodies.size() + 1);
+    BOOST_TEST(send_message(client, "a@b", "c@d", {"after"}) == "250 OK: delivered message " + next,
+               call << " " << when);
+    acknowledged.bodies.emplace(acknowledged.bodies.size() + 1, "after");
+    client.close();
+    BOOST_TEST(again.stop() == 0);
+    BOOST_TEST(judge_folder(folder.path(), acknowledged) == "", call << " " << when);
+  }
+}

@@ -50,6 +50,7 @@ RecoveryError error_at(const FoundFile& file, std::uint64_t offset, std::string 
 
 // A backup must be whole records, exactly its range in order.
 std::optional<RecoveryError> check_backup(const FoundFile& file, const BackupRange& range) {
+  if (file.damage_at) return error_at(file, *file.damage_at, "a record starts inside another");
   if (!file.problem.empty()) return error_at(file, file.whole_bytes, file.problem);
   if (!file.numbers_in_order || file.first != range.first || file.last != range.last) {
     return error_at(file, 0,
@@ -86,7 +87,10 @@ std::optional<RecoveryError> plan_live(const FoundFile& live, RecoveryPlan& plan
                     "holds messages " + range_text(live.first, live.last) +
                         " after backups through " + std::to_string(plan.backed_up));
   }
-  if (live.records_follow_problem) return error_at(live, live.whole_bytes, live.problem);
+  if (live.damage_at) {
+    return error_at(live, *live.damage_at,
+                    live.problem.empty() ? "a record starts inside another" : live.problem);
+  }
   if (live.first <= live.last) plan.stored = live.last;
   plan.live_bytes = live.whole_bytes;
   if (live.whole_bytes < live.size) {
@@ -98,6 +102,24 @@ std::optional<RecoveryError> plan_live(const FoundFile& live, RecoveryPlan& plan
   return std::nullopt;
 }
 
+// Body lines never begin with `Received: ` (they are quoted): every line that does begins a
+// record. Where one stands that is not the start of a record read (the first after the
+// `records` read within the first `whole` bytes, or any after them), the file is damaged.
+std::optional<std::uint64_t> misplaced_record_line(std::string_view text, std::size_t whole,
+                                                   std::size_t records) {
+  const std::string_view head = record_line_start.substr(1);
+  std::size_t seen = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    if (text.substr(at).starts_with(head)) {
+      const bool record_start = at < whole && (at == 0 || text.substr(at - 2, 2) == "\n\n");
+      if (at > whole || (at < whole && (!record_start || ++seen > records))) return at;
+    }
+    const std::size_t newline = text.find('\n', at);
+    if (newline == std::string_view::npos) break;
+    at = newline + 1;
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 NameReading read_mailbox_name(std::string_view name) {
@@ -141,10 +163,7 @@ FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::strin
   for (std::size_t i = 0; i < parsed.records.size(); ++i) {
     if (parsed.records[i].number != found.first + i) found.numbers_in_order = false;
   }
-  // Body lines never begin with `Received: ` (they are quoted), so a later line that does
-  // begins a record: what precedes it is damage, not a record a crash cut short.
-  found.records_follow_problem =
-      bytes.substr(parsed.whole_bytes).find(record_line_start) != std::string_view::npos;
+  found.damage_at = misplaced_record_line(bytes, parsed.whole_bytes, parsed.records.size());
   return found;
 }
 

@@ -41,11 +41,13 @@ struct FoundFile {
   std::string name;
   std::uint64_t inode = 0;
   std::uint64_t size = 0;
-  std::uint64_t first = 0, last = 0;    // the numbers of its whole records (none: first > last)
-  std::uint64_t whole_bytes = 0;        // how much of it those records are
-  std::string problem;                  // why the rest is not records (empty when none is left)
-  bool numbers_in_order = true;         // each whole record numbered one more than the last
-  bool records_follow_problem = false;  // a record starts after the problem: not a torn tail
+  std::uint64_t first = 0, last = 0;  // the numbers of its whole records (none: first > last)
+  std::uint64_t whole_bytes = 0;      // how much of it those records are
+  std::string problem;                // why the rest is not records (empty when none is left)
+  bool numbers_in_order = true;       // each whole record numbered one more than the last
+  // Where a record's first line stands that no record begins at: inside another record, or
+  // after bytes that are not records. Such a file is damaged, not torn by a crash.
+  std::optional<std::uint64_t> damage_at;
 };
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes);
 

@@ -138,3 +138,29 @@ BOOST_AUTO_TEST_CASE(killed_at_each_step_of_the_backup_then_resumed_loses_nothin
     BOOST_TEST(judge_folder(folder.path(), acknowledged) == "", call << " " << when);
   }
 }
+
+// A sync the disk fails (strace makes the second fdatasync fail with EIO): that message gets
+// 451 and is taken off the file, the server goes on, and the next message gets its number.
+BOOST_AUTO_TEST_CASE(a_failed_sync_answers_451_and_gives_the_number_again) {
+  ServerProcess server({}, {"strace", "-f", "-o", "/dev/null", "-e", "trace=fdatasync", "-e",
+                            "inject=fdatasync:error=EIO:when=2"});
+  Client client(server.port());
+  client.reply();
+  client.ask("HELO h");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"one"}) == "250 OK: delivered message 1");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"two"}) ==
+             "451 4.3.0 Error: message not stored, try again later");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"three"}) == "250 OK: delivered message 2");
+  client.close();
+  server.stop();  // strace's exit status, not smtpd's
+  const auto files = read_mailbox_folder(server.dir());
+  BOOST_REQUIRE(files.contains("mailbox"));
+  const auto& records = files.at("mailbox");
+  BOOST_REQUIRE(records.size() == 2u);
+  BOOST_TEST(records[0].body == "one");
+  BOOST_TEST(records[1].body == "three");
+  BOOST_TEST(
+      server.log().find("cannot sync mailbox: Input/output error; messages 2-2 not stored") !=
+          std::string::npos,
+      server.log());
+}

@@ -23,6 +23,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& d
   std::fflush(nullptr);  // or the child's freopen would write our buffered output again
   const pid_t pid = fork();
   if (pid != 0) return pid;
+  // A group of its own, signalled whole: a tracer (strace) in front of smtpd cannot detach
+  // and leave smtpd running.
+  setpgid(0, 0);
   if (chdir(dir.c_str()) != 0) _exit(126);
   if (!freopen("stdout.txt", "w", stdout) || !freopen("stderr.txt", "w", stderr)) _exit(126);
   std::vector<char*> args;
@@ -44,7 +47,7 @@ int wait_for(pid_t pid, std::chrono::milliseconds patience) {
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > give_up) {
-      kill(pid, SIGKILL);
+      kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
       return -1;
     }
@@ -88,7 +91,7 @@ ServerProcess::~ServerProcess() {
 
 int ServerProcess::kill_now() {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGKILL);
+  kill(-pid_, SIGKILL);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -97,7 +100,7 @@ int ServerProcess::kill_now() {
 
 int ServerProcess::stop(std::chrono::milliseconds patience) {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  kill(-pid_, SIGTERM);
   const int status = wait_for(pid_, patience);
   pid_ = -1;
   return status;

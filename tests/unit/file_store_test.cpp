@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/record.hpp"
 #include "server/file_store.hpp"
 #include "server/posix_folder.hpp"
 
@@ -157,4 +158,37 @@ BOOST_AUTO_TEST_CASE(no_file_is_opened_through_a_symlink) {
   BOOST_TEST(store.append("h2\n", "", "\n"));
   BOOST_TEST(dir.read("mailbox") == "h2\n\n");
   BOOST_TEST(elsewhere.read("precious") == "not the server's");
+}
+
+// --resume on a folder recovery cannot make sense of: one line naming the file, nothing changed.
+BOOST_AUTO_TEST_CASE(a_resume_that_cannot_make_sense_of_the_files_changes_none) {
+  TempDir dir;
+  std::ofstream(dir.path / "mailbox.1-2") << "not records";
+  std::ofstream(dir.path / "mailbox") << "Received: fr";
+  std::ofstream(dir.path / "mailbox.next") << "";
+  PosixFolder folder(dir.path);
+  FileStore store(folder, Durability::sync);
+  BOOST_CHECK_EXCEPTION(store.resume(), std::runtime_error, [](const std::runtime_error& e) {
+    return std::string(e.what()) == "mailbox.1-2 at byte 0: no record starts at byte 0";
+  });
+  BOOST_TEST(dir.read("mailbox.1-2") == "not records");
+  BOOST_TEST(dir.read("mailbox") == "Received: fr");
+  BOOST_TEST(fs::exists(dir.path / "mailbox.next"));
+}
+
+BOOST_AUTO_TEST_CASE(a_resume_cuts_a_torn_record_and_appends_after_the_last_whole_one) {
+  TempDir dir;
+  const std::string first =
+      postable::format_record(postable::Envelope{"h", "a@b", {"c@d"}, "one\n"}, 1, "postable");
+  std::ofstream(dir.path / "mailbox") << first << "Received: from h by postable (CS4410MP3)\nNum";
+  std::ofstream(dir.path / "mailbox.next") << "";
+  PosixFolder folder(dir.path);
+  FileStore store(folder, Durability::sync);
+  const postable::RecoveryPlan plan = store.resume();
+  BOOST_TEST(plan.stored == 1u);
+  BOOST_TEST(plan.notes.size() == 2u);
+  BOOST_TEST(dir.read("mailbox") == first);
+  BOOST_TEST(!fs::exists(dir.path / "mailbox.next"));
+  BOOST_TEST(store.append("next\n", "", ""));
+  BOOST_TEST(dir.read("mailbox") == first + "next\n");
 }

@@ -1,13 +1,13 @@
 /* The monitor primitives as impl/server uses them, shared by the models: a mutex, and
  * condition variables whose wait releases the mutex, sleeps until notified (or wakes
  * spuriously, at most SPURIOUS_MAX times in a run), then takes the mutex again. A model
- * names its condition variables 0 and 1; `waiting` holds a flag per variable and process,
+ * names its condition variables 0, 1 and 2; `waiting` holds a flag per variable and process,
  * set while that process waits on it. Processes are numbered by _pid; at most MAXP. */
 
 #define MAXP 6
 #define W(cv, p) waiting[(cv) * MAXP + (p)]
 
-bool waiting[2 * MAXP];
+bool waiting[3 * MAXP];
 #ifndef SPURIOUS_MAX
 #define SPURIOUS_MAX 2
 #endif

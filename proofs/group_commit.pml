@@ -1,0 +1,209 @@
+/* Group commit in the mailbox of impl/server/mailbox.hpp: K deliverers of M messages each,
+ * the backup thread, and the monitor around MailboxLedger and SyncLedger as the code builds
+ * them; backups every B messages; at most FAILS_MAX syncs fail. The live file is an array of
+ * the numbers written to it; `durable` is the last number a sync made durable on the disk
+ * (a sync covers what the file holds when it is called, as fdatasync does).
+ *
+ * Proves, for every interleaving and spurious wake-ups (at most SPURIOUS_MAX):
+ *   - no 250 before its number is durable (assert at the reply);
+ *   - no backup of a group a sync has not covered, and no sync beside the backup's move
+ *     of the live file (asserts at the move and at the sync);
+ *   - a failed sync's records are cut off and their numbers given again: each move finds
+ *     the file holding exactly its group, in order, and the end finds it holding the rest;
+ *   - no deadlock: every process reaches its end;
+ *   - with weak fairness, every delivery is answered, 250 or 451 (ltl all_answered).
+ * Mutants live in proofs/mutants/. */
+
+#ifndef K
+#define K 2
+#endif
+#ifndef M
+#define M 2
+#endif
+#ifndef B
+#define B 2
+#endif
+#ifndef FAILS_MAX
+#define FAILS_MAX 1
+#endif
+#define TOTAL (K * M)
+
+#include "monitor.pml"
+
+#define writable 0       /* Mailbox::writable_ */
+#define backup_needed 1  /* Mailbox::backup_needed_ */
+#define synced_cv 2      /* Mailbox::synced_ */
+
+/* MailboxLedger */
+byte stored = 0;
+byte backed_up = 0;
+bool due = false;
+bool moving = false;
+byte first = 0;
+byte last = 0;
+bool stopping = false;
+/* SyncLedger (appended_through is `stored`: both count the records in the files) */
+byte synced = 0;
+bool syncing = false;
+byte syncing_through = 0;
+byte failures = 0;           /* failed_frontiers_.size() */
+byte frontier[FAILS_MAX + 1];  /* failed_frontiers_ */
+
+/* the disk, and what the proof watches */
+byte file[TOTAL];
+byte file_length = 0;
+byte durable = 0;
+bool file_moving = false;
+bool sync_running = false;
+byte answered = 0;
+byte delivering_done = 0;
+byte finished = 0;
+
+/* Mailbox::sync_now(lock): called and left with the lock held */
+inline sync_now() {
+  syncing = true;                /* sync_.begin_sync() */
+  syncing_through = stored;
+  unlock();
+  atomic {                       /* store_.sync(): fdatasync covers what the file holds */
+    assert(!file_moving);
+    sync_running = true;
+    cover = (file_length > 0 -> file[file_length - 1] : backed_up)
+  };
+  if
+  :: atomic { sync_running = false; durable = (cover > durable -> cover : durable); ok = true }
+  :: failures < FAILS_MAX -> atomic { sync_running = false; ok = false }
+  fi;
+  lock();
+  syncing = false;
+  if
+  :: ok -> synced = syncing_through   /* sync_.sync_succeeded() */
+  :: else ->                          /* lose_unsynced() */
+    frontier[failures] = synced;
+    failures++;
+    file_length = synced - backed_up; /* store_.cut() */
+    stored = synced;                  /* ledger_.cut_back() */
+    if
+    :: due && last > stored -> due = false
+    :: else -> skip
+    fi;
+    notify_all(writable)
+  fi;
+  notify_all(synced_cv);
+  notify_one(backup_needed)
+}
+
+active [K] proctype deliverer() {
+  byte m = 0;
+  byte number, epoch, cover;
+  bool ok;
+  do
+  :: m < M ->
+    lock();
+    do
+    :: !due && !moving -> break
+    :: else -> wait(writable)
+    od;
+    number = stored + 1;
+    atomic { assert(!file_moving); file[file_length] = number; file_length++ };
+    stored++;                    /* ledger_.stored(), sync_.appended() */
+    epoch = failures;
+    if
+    :: stored % B == 0 -> due = true; first = backed_up + 1; last = stored
+    :: else -> skip
+    fi;
+    if
+    :: due -> notify_one(backup_needed)
+    :: else -> skip
+    fi;
+#ifndef REPLIES_BEFORE_SYNC
+    do  /* until sync_.fate(ticket) is durable or lost */
+    :: epoch < failures && number <= frontier[epoch] -> ok = true; break
+    :: epoch < failures && number > frontier[epoch] -> ok = false; break
+    :: epoch == failures && number <= synced -> ok = true; break
+    :: else ->
+      if
+      :: !syncing && stored > synced -> sync_now()
+      :: else -> wait(synced_cv);
+#ifdef WAKES_ON_ANY_SYNC
+        if
+        :: epoch == failures -> ok = true; break
+        :: else -> skip
+        fi
+#endif
+      fi
+    od;
+#else
+    ok = true;
+#endif
+    assert(!ok || number <= durable);  /* a 250 only for a durable record */
+    unlock();
+    answered++;
+    m++
+  :: else -> break
+  od;
+  delivering_done++;
+  finished++
+}
+
+active proctype backup() {
+  byte k, cover;
+  bool ok;
+  lock();
+  do
+  :: true ->
+    do
+#ifndef BACKS_UP_UNSYNCED
+    :: due && synced >= last -> break
+#else
+    :: due -> break
+#endif
+    :: !due && stopping -> break
+    :: else ->
+      if
+      :: due && !syncing && stored > synced -> sync_now()
+      :: else -> wait(backup_needed)
+      fi
+    od;
+    if
+    :: !due -> unlock(); break
+    :: else -> skip
+    fi;
+    due = false;
+    moving = true;
+    unlock();
+    atomic {  /* store_.move_to_backup(range) */
+      assert(!sync_running && durable >= last);
+      file_moving = true
+    };
+    atomic {
+      assert(file_length == last - first + 1);
+      for (k : 0 .. file_length - 1) { assert(file[k] == first + k) }
+      file_length = 0
+    };
+    file_moving = false;
+    lock();
+    moving = false;
+    backed_up = last;
+    notify_all(writable)
+  od;
+  finished++
+}
+
+active proctype closer() {
+  delivering_done == K;
+  lock();
+  stopping = true;
+  notify_all(backup_needed);
+  unlock();
+  finished++
+}
+
+/* At the end the live file holds the messages after the last backup, in order. */
+active proctype ending() {
+  byte k;
+  finished == K + 2;
+  assert(file_length == stored - backed_up);
+  for (k : 0 .. file_length - 1) { assert(file[k] == backed_up + 1 + k) }
+}
+
+ltl all_answered { <> (answered == TOTAL) }

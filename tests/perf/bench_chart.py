@@ -8,7 +8,8 @@ import json
 import sys
 from xml.sax.saxutils import escape
 
-COLOURS = {"smtpd": "#2b6cb0", "smtp-sink": "#a0aec0", "aiosmtpd": "#dd6b20"}
+COLOURS = {"smtpd": "#2b6cb0", "smtpd-none": "#90cdf4", "smtp-sink": "#a0aec0",
+           "aiosmtpd": "#dd6b20"}
 WIDTH, HEIGHT = 760, 340
 LEFT, RIGHT, TOP, BOTTOM = 60, 20, 40, 60
 

@@ -60,6 +60,16 @@ void Acceptor::worker_freed(const Connection& c) {
   free_workers_.push_back(c.worker);
 }
 
+void Acceptor::crash() {
+  backlog_.clear();
+  pool_ = PoolLedger<std::uint64_t>(params_.workers);
+  free_workers_.clear();
+  for (std::uint64_t w = 0; w < params_.workers; ++w) {
+    pool_.worker_waits();
+    free_workers_.push_back(params_.workers - 1 - w);
+  }
+}
+
 void Acceptor::check_idle_rule_with_backlog() {
   if (!oracle_.failed() && pool_.may_accept() && !accept_pending_) {
     oracle_.fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);

@@ -37,6 +37,9 @@ class Acceptor {
     if (!backlog_.empty()) check_idle_rule_with_backlog();
   }
   bool idle() const { return pool_.busy() == 0; }
+  // The server died: the backlog and every worker's connection are gone (the world resets
+  // them), and the restarted server's pool is all idle.
+  void crash();
 
  private:
   void check_idle_rule_with_backlog();

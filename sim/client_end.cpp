@@ -43,6 +43,10 @@ void ClientEnd::receive(Connection& c, std::string_view bytes, bool eof) {
   c.received.assign(rest);  // may overlap: assign copes with its own contents
   if (eof) {
     const peer::Mirror& mirror = c.client->mirror();
+    if (c.crashed) {  // the server died: replies still due never come
+      c.client_closed = true;
+      return context_.finished(c);
+    }
     if (mirror.owes() || !(mirror.session().closed() || c.timed_out)) {
       return oracle.fail("the server closed the connection while replies were still due", c.id);
     }
@@ -111,6 +115,7 @@ void ClientEnd::act(Connection& c) {
     context_.network.send(c, Kind::to_server, {}, true);
     c.client_closed = true;
     c.client->mirror().forget_owed();
+    if (c.crashed) context_.finished(c);  // the server is gone already: so is `c`, now
   }
 }
 

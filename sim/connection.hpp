@@ -28,6 +28,8 @@ struct Connection {
   std::string received;        // client side: the start of a reply line
   Instant batch_sent{};
   bool server_closed = false, client_closed = false;
+  bool connected = false;  // in the backlog or served: a crash of the server ends it
+  bool crashed = false;    // the server died: what it sent arrives, then the end
   bool timed_out = false;  // by the server, while the client's mirror waited for a message's end
   std::uint64_t worker = 0;
   Instant accepted_at{};

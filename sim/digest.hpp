@@ -30,6 +30,8 @@ class LatencyHistogram {
 struct Summary {
   Instant virtual_end{};
   std::uint64_t sessions = 0, messages = 0, events = 0, refused = 0;
+  // Server crashes; the connections they cut, and of those the ones still in the backlog.
+  std::uint64_t crashes = 0, reset_by_crash = 0, reset_unserved = 0;
   std::map<int, std::uint64_t> replies;
   // Client send -> reply, virtual, as a histogram: memory does not grow with the run.
   LatencyHistogram latency;

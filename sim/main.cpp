@@ -43,6 +43,8 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
       {"messages", s.messages},
       {"events", s.events},
       {"refused", s.refused},
+      {"crashes", s.crashes},
+      {"reset_by_crash", s.reset_by_crash},
       {"replies", replies},
       {"latency_us", {{"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)}}},
       {"rows_covered", covered},
@@ -87,6 +89,10 @@ int run_one(Params params, const Fixed& fixed_flags, const Outputs& outputs) {
               << s.sessions << " sessions, " << s.messages << " messages, " << s.events
               << " events (" << std::uint64_t(double(s.events) / std::max(wall, 1e-9))
               << " per real second), " << s.refused << " refused by a full backlog\n";
+    if (s.crashes > 0) {
+      std::cout << s.crashes << " crash(es) of the server, each resumed by the real recovery; "
+                << s.reset_by_crash << " connections cut\n";
+    }
     std::cout << "replies:";
     for (const auto& [code, count] : s.replies) std::cout << " " << code << "x" << count;
     std::cout << "\nlatency (virtual): p50 " << s.latency.percentile(0.5) << " us, p99 "
@@ -135,6 +141,9 @@ int main(int argc, char** argv) {
   auto* rate = app.add_option("--rate", params.arrivals_per_second,
                               "client arrivals per virtual second (drawn if unset)")
                    ->check(CLI::Range(0.001, 1e9));
+  auto* crashes = app.add_option("--crashes", params.crashes,
+                                 "times the server dies and resumes (drawn if unset)")
+                      ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1000)));
   auto* mix_flag =
       app.add_option("--mix", mix, "behaviour weights: polite=6,erroneous=3,idle=1,...");
   app.add_option("--fault", fault, "a planted bug, to show the oracle catches it")
@@ -156,6 +165,7 @@ int main(int argc, char** argv) {
   fixed_flags.timeout = timeout->count() > 0;
   fixed_flags.mix = mix_flag->count() > 0;
   fixed_flags.rate = rate->count() > 0;
+  fixed_flags.crashes = crashes->count() > 0;
   if (fixed_flags.mix && !parse_mix(mix, params.mix)) {
     std::cerr << "smtpsim: --mix: expected name=weight,... (" << Mix{}.describe('=') << ")\n";
     return 2;

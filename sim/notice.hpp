@@ -6,7 +6,16 @@
 
 namespace postable::sim {
 
-enum class Kind : std::uint8_t { arrive, accept, to_server, to_client, timeout, backup_done };
+enum class Kind : std::uint8_t {
+  arrive,
+  accept,
+  to_server,
+  to_client,
+  timeout,
+  backup_done,
+  sync_done,  // `client` holds the server's life (crashes so far): a sync of an earlier one is void
+  crash,      // the server dies (and starts again at once, with --resume); `client`: times put off
+};
 
 // `client` names the connection; `slot` finds it without a lookup, and a notice whose
 // connection has gone (a timer left behind) finds another id there, or nothing.

@@ -20,6 +20,9 @@ bool Oracle::stored(std::uint64_t number, std::string record, std::uint64_t clie
 
 void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
                           std::uint64_t client) {
+  if (lost_in_crash_.contains(number)) {
+    return fail("acknowledged message " + std::to_string(number) + " was lost in a crash", client);
+  }
   // The stored bytes are read back through the one reader of the format, as a user's
   // mail reader would read the file, and must give exactly the message the client sent.
   auto stored = unacknowledged_.find(number);
@@ -32,7 +35,7 @@ void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const 
     return fail("message " + std::to_string(number) + " was acknowledged but is not stored as sent",
                 client);
   }
-  unacknowledged_.erase(stored);
+  acknowledged_live_.insert(unacknowledged_.extract(stored));
 }
 
 void Oracle::backed_up(const BackupRange& range) {
@@ -46,6 +49,35 @@ void Oracle::backed_up(const BackupRange& range) {
   }
   live_file_.clear();
   last_backed_up_ = range.last;
+  acknowledged_live_.erase(acknowledged_live_.begin(), acknowledged_live_.upper_bound(range.last));
+}
+
+void Oracle::crashed(const RecoveryPlan& plan, std::string_view live,
+                     const std::vector<std::uint64_t>& unreplied) {
+  const ParsedRecords recovered = parse_records(live);
+  std::map<std::uint64_t, const ParsedRecord*> by_number;
+  for (const ParsedRecord& record : recovered.records) by_number[record.number] = &record;
+  for (const auto& [number, record] : acknowledged_live_) {
+    if (number <= plan.backed_up) continue;  // recovery kept its group in the backup
+    const auto found = by_number.find(number);
+    const ParsedRecords sent = parse_records(record);
+    if (found == by_number.end() || sent.records.size() != 1 ||
+        !(*found->second == sent.records[0])) {
+      return fail("acknowledged message " + std::to_string(number) + " was lost in a crash", 0);
+    }
+  }
+  acknowledged_live_.erase(acknowledged_live_.begin(),
+                           acknowledged_live_.upper_bound(plan.backed_up));
+  const std::set<std::uint64_t> never_replied(unreplied.begin(), unreplied.end());
+  for (auto at = unacknowledged_.begin(); at != unacknowledged_.end();) {
+    const bool replied = !never_replied.contains(at->first);
+    if (replied && at->first > plan.stored) lost_in_crash_.insert(at->first);
+    // A record kept whose reply was never sent: no client will ask for it.
+    at = replied && at->first <= plan.stored ? std::next(at) : unacknowledged_.erase(at);
+  }
+  live_file_.clear();
+  for (std::uint64_t n = plan.backed_up + 1; n <= plan.stored; ++n) live_file_.push_back(n);
+  last_backed_up_ = plan.backed_up;
 }
 
 void Oracle::timer_fired(Instant now, Instant last_restart, Duration timeout,

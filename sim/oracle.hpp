@@ -7,12 +7,14 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/envelope.hpp"
 #include "core/mailbox_ledger.hpp"
 #include "core/record.hpp"
+#include "core/recovery.hpp"
 #include "core/time.hpp"
 
 namespace postable::sim {
@@ -42,6 +44,11 @@ class Oracle {
   void backed_up(const BackupRange& range);
   // A server timer fired at `now` for a clock restarted at `last_restart`.
   void timer_fired(Instant now, Instant last_restart, Duration timeout, std::uint64_t client);
+  // The server died and recovery left `plan`, the live file holding `live`: every
+  // acknowledged message must be there as sent; records no client heard of may be gone.
+  // Records of `unreplied` numbers had no 250 sent; the others' may still be on their way.
+  void crashed(const RecoveryPlan& plan, std::string_view live,
+               const std::vector<std::uint64_t>& unreplied);
   // The run is over: the live file in order, every stored message acknowledged.
   void check_files_at_end();
 
@@ -52,6 +59,10 @@ class Oracle {
   // `unacknowledged_` until its client has read its number and compared the bytes.
   std::vector<std::uint64_t> live_file_;
   std::map<std::uint64_t, std::string> unacknowledged_;
+  // Acknowledged records not yet in a backup: a crash must not take them.
+  std::map<std::uint64_t, std::string> acknowledged_live_;
+  // Numbers whose 250 was on its way when a crash took their record.
+  std::set<std::uint64_t> lost_in_crash_;
   std::uint64_t last_backed_up_ = 0;
   ParsedRecords read_back_;  // reused for every record read back: no allocation per message
 };

@@ -30,7 +30,9 @@ std::string Params::describe() const {
       " timeout=" + number(timeout_seconds) + " arrivals/s=" + number(arrivals_per_second) +
       " backlog=" + std::to_string(backlog) + " latency-ms=" + number(latency_min_ms) + ".." +
       number(latency_max_ms) + " fragment=" + number(fragment_chance) +
-      " backup-ms=" + number(backup_min_ms) + ".." + number(backup_max_ms);
+      " backup-ms=" + number(backup_min_ms) + ".." + number(backup_max_ms) +
+      " sync-ms=" + number(sync_min_ms) + ".." + number(sync_max_ms) +
+      " crashes=" + std::to_string(crashes);
   out += " mix=" + mix.describe(':');
   if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
   return out;
@@ -41,7 +43,7 @@ std::string Params::replay_command() const {
                     std::to_string(clients) + " --workers " + std::to_string(workers) +
                     " --backup-every " + std::to_string(backup_every) + " --timeout " +
                     number(timeout_seconds) + " --rate " + number(arrivals_per_second) + " --mix " +
-                    mix.describe('=');
+                    mix.describe('=') + " --crashes " + std::to_string(crashes);
   if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }
@@ -63,6 +65,11 @@ Params draw_world(Params p, const Fixed& fixed) {
   // In the order of behaviour_names: braces evaluate left to right.
   const Mix mix{{rng.between(1, 10), rng.between(0, 5), rng.between(0, 2), rng.between(0, 2),
                  rng.between(0, 5), rng.between(0, 2)}};
+  // Drawn after the others, so that they stay what the seed made them before these came.
+  p.sync_min_ms = double(rng.between(1, 100)) / 100.0;
+  p.sync_max_ms = p.sync_min_ms + double(rng.between(0, 500)) / 100.0;
+  const std::uint64_t crashes = rng.below(3) == 0 ? rng.between(1, 3) : 0;
+  if (!fixed.crashes) p.crashes = crashes;
   if (!fixed.workers) p.workers = workers;
   if (!fixed.backup_every) p.backup_every = backup_every;
   if (!fixed.timeout) p.timeout_seconds = timeout;

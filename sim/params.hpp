@@ -43,9 +43,11 @@ enum class Fault : std::uint8_t {
   skip_number,
   early_timeout,
   greedy_acceptor,
+  reply_before_sync,
 };
-inline constexpr std::array<std::string_view, 5> fault_names{
-    "none", "delivery-ignores-backup", "skip-number", "early-timeout", "greedy-acceptor"};
+inline constexpr std::array<std::string_view, 6> fault_names{
+    "none",          "delivery-ignores-backup", "skip-number",
+    "early-timeout", "greedy-acceptor",         "reply-before-sync"};
 
 struct Params {
   std::uint64_t seed = 1;
@@ -58,6 +60,8 @@ struct Params {
   double latency_min_ms = 0.05, latency_max_ms = 2;
   double fragment_chance = 0.2;
   double backup_min_ms = 1, backup_max_ms = 50;
+  double sync_min_ms = 0.05, sync_max_ms = 1;  // an fdatasync of the live file
+  std::uint64_t crashes = 0;  // the server dies this many times, at drawn moments, and resumes
   Mix mix;
   Fault fault = Fault::none;
 
@@ -68,6 +72,7 @@ struct Params {
 // Which parameters the command line fixed; the rest are drawn from the seed.
 struct Fixed {
   bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
+  bool crashes = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);

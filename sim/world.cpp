@@ -38,6 +38,12 @@ World::World(const Params& params, TraceWriter* trace)
 std::optional<Violation> World::run() {
   digest_ = Digest(params_.seed);
   if (params_.clients > 0) agenda_.schedule(Instant{}, Notice{Kind::arrive, 0});
+  // The crashes fall while clients still arrive.
+  const auto arrivals_ns =
+      std::uint64_t(1e9 * double(params_.clients) / params_.arrivals_per_second);
+  for (std::uint64_t k = 0; k < params_.crashes; ++k) {
+    agenda_.schedule(Instant{} + Duration(rng_.below(arrivals_ns + 1)), Notice{Kind::crash});
+  }
   const std::uint64_t notices_max = 10'000 * params_.clients + 1'000'000;
   while (!agenda_.empty() && !oracle_.failed()) {
     const Notice notice = agenda_.pop();
@@ -72,8 +78,21 @@ void World::handle(const Notice& notice) {
       }
       return;
     case Kind::backup_done:
-      return mailbox_.backup_done(
-          [this](Connection& c, std::uint64_t number) { worker_.stored(c, number); });
+      return mailbox_.backup_done(notice.client, [this](Connection& c, std::uint64_t number) {
+        worker_.stored(c, number);
+      });
+    case Kind::sync_done:
+      return mailbox_.sync_done(notice.client, [this](Connection& c, std::uint64_t number) {
+        worker_.stored(c, number);
+      });
+    case Kind::crash:
+      // A crash finds the most to lose while a sync runs: it waits for one, a while at most.
+      if (!mailbox_.syncing() && notice.client < 1000) {
+        agenda_.schedule(agenda_.now() + microseconds(100 + rng_.below(1000)),
+                         Notice{Kind::crash, notice.client + 1});
+        return;
+      }
+      return crash();
     case Kind::to_server:
     case Kind::to_client:
     case Kind::timeout:
@@ -93,7 +112,10 @@ void World::handle(const Notice& notice) {
 void World::arrive(const Notice& notice) {
   const Instant now = agenda_.now();
   Connection* c = notice.client == arrived_ ? &open_connection() : find(notice);
-  if (acceptor_.connect(*c)) return;
+  if (acceptor_.connect(*c)) {
+    c->connected = true;
+    return;
+  }
   ++summary_.refused;
   const std::uint64_t backoff_ms = 10ULL << std::min<std::uint64_t>(c->client->retries++, 10);
   agenda_.schedule(now + milliseconds(backoff_ms + rng_.below(backoff_ms)),
@@ -141,15 +163,18 @@ std::string World::transcript_of(std::uint64_t client) const {
 void World::server_closed(Connection& c) {
   c.server_closed = true;
   acceptor_.worker_freed(c);
-  if (trace_) {
-    trace_->span(
-        c.worker,
-        std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(c.id),
-        c.accepted_at, agenda_.now());
-  }
+  trace_session(c);
   network_.send(c, Kind::to_client, {}, true);
   acceptor_.maybe_accept();
   if (c.client_closed) forget(c);
+}
+
+void World::trace_session(const Connection& c) {
+  if (!trace_) return;
+  trace_->span(
+      c.worker,
+      std::string(behaviour_name(c.client->behaviour())) + " client " + std::to_string(c.id),
+      c.accepted_at, agenda_.now());
 }
 
 void World::client_finished(Connection& c) {
@@ -168,6 +193,32 @@ void World::forget(Connection& c) {
     });
     stale_timers_ = 0;
   }
+}
+
+// The process dies: every connection it had (served or in the backlog) is reset, its pool
+// and files are as a restart finds them, and the real recovery makes sense of the files.
+void World::crash() {
+  ++summary_.crashes;
+  std::vector<std::uint64_t> unreplied;  // deliveries whose 250 was never sent
+  const std::optional<RecoveryPlan> plan = mailbox_.crash(unreplied);
+  if (!plan) return;
+  oracle_.crashed(*plan, mailbox_.live_file(), unreplied);
+  acceptor_.crash();
+  // The kernel closes the dead process's sockets: what it sent still arrives, then the end.
+  for (const auto& slot : slots_) {
+    Connection* c = slot.get();
+    if (c == nullptr || !c->connected || c->server_closed) continue;
+    ++summary_.reset_by_crash;
+    if (c->server) {
+      trace_session(*c);
+    } else {
+      ++summary_.reset_unserved;
+    }
+    c->crashed = c->server_closed = true;
+    network_.send(*c, Kind::to_client, {}, true);
+    if (c->client_closed) forget(*c);
+  }
+  acceptor_.maybe_accept();
 }
 
 // The liveness phase is over: everyone must have finished, and the files must be whole.

@@ -51,9 +51,11 @@ class World {
   Connection* find(const Notice& notice);  // the notice's connection, if it is still there
   void server_closed(Connection& c);
   void client_finished(Connection& c);
-  void forget(Connection& c);  // both sides have closed: its slot is free
+  void trace_session(const Connection& c);  // its span on its worker's track
+  void forget(Connection& c);               // both sides have closed: its slot is free
   std::string transcript_of(std::uint64_t client) const;
   void check_end();
+  void crash();  // the server dies and starts again with --resume
 
   Params params_;
   TraceWriter* trace_;

@@ -74,7 +74,7 @@ postable_monitor_mutant(pool_forgets_acceptor_after_take ${pool_hpp}
 # ---- The simulator ----------------------------------------------------------------------
 # A shell's bug planted in every world (the fault flag's planted bugs): the oracle must catch.
 postable_mutant_test(sim_fault
-  "while a backup was moving|does not hold|a timeout fired at|accepted while no worker"
+  "while a backup was moving|does not hold|a timeout fired at|accepted while no worker|lost in a crash"
   SOURCES property/sim_property.cpp LIBS rapidcheck postable_sim
   DEFINES POSTABLE_MUTANT_SIM_FAULT)
 # A world that is not a function of its parameters: each World draws from the seed plus how

@@ -29,14 +29,18 @@ RC_BOOST_PROP(the_simulator_holds_its_oracle_and_replays_exactly, ()) {
   if ((fixed.rate = *rc::gen::arbitrary<bool>())) {
     params.arrivals_per_second = double(*rc::gen::inRange(1, 20000));
   }
+  if ((fixed.crashes = *rc::gen::arbitrary<bool>())) {
+    params.crashes = *rc::gen::inRange<std::uint64_t>(0, 4);
+  }
   if ((fixed.mix = *rc::gen::arbitrary<bool>())) {
     const auto weight = [] { return *rc::gen::inRange<std::uint64_t>(0, 5); };
     params.mix = Mix{weight(), weight(), weight(), weight(), weight(), weight() + 1};
   }
   params = draw_world(params, fixed);
 #ifdef POSTABLE_MUTANT_SIM_FAULT
-  params.fault = *rc::gen::element(Fault::delivery_ignores_backup, Fault::skip_number,
-                                   Fault::early_timeout, Fault::greedy_acceptor);
+  params.fault =
+      *rc::gen::element(Fault::delivery_ignores_backup, Fault::skip_number, Fault::early_timeout,
+                        Fault::greedy_acceptor, Fault::reply_before_sync);
 #endif
   RC_LOG() << params.describe();
   World first(params);

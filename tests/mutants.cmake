@@ -60,7 +60,7 @@ postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_hpp}
   "before a sync covered it|while a sync ran" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_keeps_what_a_sync_lost ${mailbox_hpp}
   [=[if (!store_.cut(loss.cut_to_bytes))]=] [=[if (false)]=]
-  "holds \\[|was acknowledged as" mailbox_monitor_property)
+  "holds \\[|was acknowledged as|a write landed while a backup was due" mailbox_monitor_property)
 postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
   [=[    while (!ledger_.may_accept() && !stopping_) worker_idle_.wait(lock);
 ]=] "" "accepted while no worker was idle|may_accept" pool_monitor_property)

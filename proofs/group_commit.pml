@@ -122,7 +122,13 @@ active [K] proctype deliverer() {
     :: epoch == failures && number <= synced -> ok = true; break
     :: else ->
       if
-      :: !syncing && stored > synced -> sync_now()
+      :: !syncing && stored > synced ->
+        unlock();  /* the turns it leaves to deliveries under way, before it syncs */
+        lock();
+        if
+        :: !syncing && stored > synced -> sync_now()
+        :: else -> skip
+        fi
       :: else -> wait(synced_cv);
 #ifdef WAKES_ON_ANY_SYNC
         if

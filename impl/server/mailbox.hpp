@@ -4,7 +4,8 @@
 // full group out of the live file while deliveries wait on `writable_`. SyncLedger commits in
 // groups: after its append a delivery waits on `synced_` until a sync covers its number, and
 // if no sync runs it runs one itself, outside the lock, so that one fdatasync covers every
-// record appended before it began. The order between the two: a group moves only once it is
+// record appended before it began (and first leaves a few turns to the deliveries under way,
+// so that it covers them too). The order between the two: a group moves only once it is
 // durable and while no sync runs, and no sync starts while it moves (nothing is appended
 // then), so a sync never works on a file the backup is replacing.
 #pragma once
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "core/body_quoting.hpp"
 #include "core/envelope.hpp"
@@ -67,7 +69,16 @@ class Mailbox {
       if (fate != Fate::pending)
         return fate == Fate::durable ? std::optional(number) : std::nullopt;
       if (sync_.sync_wanted()) {
-        sync_now(lock);
+        // Let the deliveries already under way append first, for as long as they come (a
+        // few turns at most): one sync then covers them too.
+        for (int turn = 0; turn < 8; ++turn) {
+          const std::uint64_t appended = sync_.appended_through();
+          lock.unlock();
+          std::this_thread::yield();
+          lock.lock();
+          if (sync_.appended_through() == appended) break;
+        }
+        if (sync_.sync_wanted()) sync_now(lock);
       } else {
         synced_.wait(lock);
       }

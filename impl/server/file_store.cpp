@@ -104,7 +104,12 @@ bool FileStore::sync() {
     folder_unsynced_ = false;
   }
   data_syncs_.fetch_add(1, std::memory_order_relaxed);
-  if (const int error = folder_.sync_data(file_); error != 0) {
+  const auto start = std::chrono::steady_clock::now();
+  const int error = folder_.sync_data(file_);
+  sync_nanos_.fetch_add(
+      std::uint64_t((std::chrono::steady_clock::now() - start) / std::chrono::nanoseconds(1)),
+      std::memory_order_relaxed);
+  if (error != 0) {
     sync_error_ = "cannot sync mailbox: " + reason_of(error);
     return false;
   }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -55,6 +56,10 @@ class FileStore {
 
   const std::string& last_error() const { return last_error_; }
   std::uint64_t data_syncs() const { return data_syncs_.load(std::memory_order_relaxed); }
+  // Time spent in the data syncs, for the log's figures.
+  std::chrono::nanoseconds sync_time() const {
+    return std::chrono::nanoseconds(sync_nanos_.load(std::memory_order_relaxed));
+  }
 
  private:
   bool synced() const { return durability_ == Durability::sync; }
@@ -70,6 +75,7 @@ class FileStore {
   bool broken_ = false;           // a failed sync's records could not be cut off
   std::string last_error_, sync_error_;
   std::atomic<std::uint64_t> data_syncs_ = 0;
+  std::atomic<std::uint64_t> sync_nanos_ = 0;
 };
 
 }  // namespace postable

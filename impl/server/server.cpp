@@ -173,8 +173,10 @@ int run_server(const ServerConfig& config) {
   for (std::thread& worker : workers) worker.join();
   mailbox.stop();
   backup.join();
+  const std::uint64_t syncs = store.data_syncs();
+  const auto sync_us = syncs == 0 ? 0 : store.sync_time() / std::chrono::microseconds(1) / syncs;
   log.always("stopped: " + std::to_string(delivered.load()) + " message(s) stored with " +
-             std::to_string(store.data_syncs()) + " sync(s)");
+             std::to_string(syncs) + " sync(s), " + std::to_string(sync_us) + " us each");
   return 0;
 }
 

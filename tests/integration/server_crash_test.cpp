@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -178,4 +179,21 @@ BOOST_AUTO_TEST_CASE(a_failed_sync_answers_451_and_gives_the_number_again) {
       server.log().find("cannot sync mailbox: Input/output error; messages 2-2 not stored") !=
           std::string::npos,
       server.log());
+}
+
+// --resume on files it cannot make sense of: one line naming the file and the byte, exit
+// status 1, and every file as it was.
+BOOST_AUTO_TEST_CASE(a_resume_that_cannot_make_sense_of_the_files_exits_1_changing_nothing) {
+  TemporaryFolder folder;
+  std::ofstream(folder.path() / "mailbox.1-2") << "not records";
+  std::ofstream(folder.path() / "mailbox") << "Received: fr";
+  const Finished refused = run_smtpd({"--port", "0", "--resume", "--dir", folder.path().string()});
+  BOOST_TEST(refused.status == 1);
+  BOOST_TEST(refused.err == "smtpd: mailbox.1-2 at byte 0: no record starts at byte 0\n");
+  const auto files = read_mailbox_folder(folder.path());
+  BOOST_TEST(files.size() == 2u);
+  std::ifstream backup(folder.path() / "mailbox.1-2");
+  std::string kept;
+  std::getline(backup, kept);
+  BOOST_TEST(kept == "not records");
 }

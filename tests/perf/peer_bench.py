@@ -187,10 +187,12 @@ def peak_rss_mb(pid, whole_family=False):
 
 
 def syncs_reported(said_path):
-    """The syncs smtpd's last `stopped:` line counts (None for a server that says none)."""
+    """The syncs smtpd's last `stopped:` line counts and their mean time in seconds (None for
+    a server that says none)."""
     with open(said_path, errors="replace") as said:
-        found = re.findall(r"stopped: \d+ message\(s\) stored with (\d+) sync", said.read())
-    return int(found[-1]) if found else None
+        found = re.findall(r"stopped: \d+ message\(s\) stored with (\d+) sync\(s\), (\d+) us",
+                           said.read())
+    return (int(found[-1][0]), int(found[-1][1]) / 1e6) if found else None
 
 
 def sync_seconds(scratch, appends=200):
@@ -277,7 +279,8 @@ def run_once(server, shape, messages, build, peers, scratch, pin):
     figures = {"msgs_per_s": messages / wall, "cpu_us_per_msg": cpu / messages * 1e6,
                "peak_rss_mb": rss, "source_busy": source_cpu / wall}
     if syncs is not None:
-        figures["syncs_per_msg"] = syncs / messages
+        figures["syncs_per_msg"] = syncs[0] / messages
+        figures["sync_s"] = syncs[1]
     return figures
 
 
@@ -300,7 +303,8 @@ def report(table, names, rounds):
             lines.append(row % (
                 name, m["msgs_per_s"], m["msgs_per_s"] / sink, m["cpu_us_per_msg"],
                 m["peak_rss_mb"], 100 * m["source_busy"]) + (
-                "  %.3f syncs/msg" % m["syncs_per_msg"] if "syncs_per_msg" in m else ""))
+                "  %.3f syncs/msg, %.0f us each" % (m["syncs_per_msg"], 1e6 * m["sync_s"])
+                if m.get("syncs_per_msg") else ""))
     return "\n".join(lines)
 
 
@@ -334,8 +338,10 @@ def targets(table):
     rows.append(("smtpd sync / none, 32 sessions", durable / fast, ">= 0.85",
                  durable / fast >= 0.85))
     # One sequential session waits for its own sync per message: the bound is the
-    # non-durable time per message plus one fdatasync of a small append.
-    bound = 1 / table["median"]["sequential"]["smtpd-none"]["msgs_per_s"] + table["sync_s"]
+    # non-durable time per message plus one fdatasync of a small append, as smtpd timed its
+    # own syncs in the same runs.
+    bound = (1 / table["median"]["sequential"]["smtpd-none"]["msgs_per_s"] +
+             table["median"]["sequential"]["smtpd"]["sync_s"])
     sequential = table["median"]["sequential"]["smtpd"]["msgs_per_s"] * bound
     rows.append(("smtpd sequential / its bound (none + one sync)", sequential, ">= 0.90",
                  sequential >= 0.90))

@@ -89,7 +89,10 @@ inline sync_now() {
     notify_all(writable)
   fi;
   notify_all(synced_cv);
-  notify_one(backup_needed)
+  if
+  :: due -> notify_one(backup_needed)  /* its group may be durable now */
+  :: else -> skip
+  fi
 }
 
 active [K] proctype deliverer() {

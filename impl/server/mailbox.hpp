@@ -140,7 +140,7 @@ class Mailbox {
       lose_unsynced();
     }
     synced_.notify_all();
-    backup_needed_.notify_one();
+    if (ledger_.backup_due()) backup_needed_.notify_one();  // its group may be durable now
   }
 
   // The kernel may have dropped what it could not write: every record not yet durable is

@@ -42,10 +42,7 @@ std::optional<std::uint64_t> Mailbox::store(Connection& c, const Envelope& envel
   ledger_.stored();
   ++context_.summary.messages;
   maybe_sync();
-  if (context_.buggify.planted(Fault::reply_before_sync)) {
-    maybe_backup();
-    return number;
-  }
+  if (context_.buggify.planted(Fault::reply_before_sync)) return number;
   synced_waiters_.push_back({&c, ticket, number});
   return std::nullopt;
 }

@@ -54,7 +54,7 @@ postable_monitor_mutant(mailbox_wakes_on_any_sync ${mailbox_hpp}
   [=[        synced_.wait(lock);
 ]=] [=[        synced_.wait(lock);
         return number;
-]=] "acknowledged before a sync covered it" mailbox_monitor_property)
+]=] "acknowledged before a sync covered it|was acknowledged as" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_hpp}
   [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
   "before a sync covered it|while a sync ran" mailbox_monitor_property)

@@ -16,8 +16,11 @@ MailboxLedger::MailboxLedger(std::uint64_t backup_every, std::uint64_t stored,
                              std::uint64_t backed_up)
     : backup_every_(backup_every), stored_(stored), backed_up_(backed_up) {
   POSTABLE_ASSERT(backup_every_ > 0 && backed_up_ <= stored_);
-  if (stored_ > backed_up_ && stored_ % backup_every_ == 0)
-    due_ = BackupRange{backed_up_ + 1, stored_};
+  if (stored_ > backed_up_) note_full_group();
+}
+
+void MailboxLedger::note_full_group() {
+  if (stored_ % backup_every_ == 0) due_ = BackupRange{backed_up_ + 1, stored_};
 }
 
 void MailboxLedger::cut_back(std::uint64_t last_kept) {
@@ -29,7 +32,7 @@ void MailboxLedger::cut_back(std::uint64_t last_kept) {
 void MailboxLedger::stored() {
   POSTABLE_ASSERT(may_write());
   ++stored_;
-  if (stored_ % backup_every_ == 0) due_ = BackupRange{backed_up_ + 1, stored_};
+  note_full_group();
 }
 
 BackupRange MailboxLedger::begin_backup() {

@@ -49,6 +49,8 @@ class MailboxLedger {
   std::uint64_t in_live_file() const { return stored_ - backed_up_; }
 
  private:
+  void note_full_group();  // the group that ends at stored_, if full, is due
+
   std::uint64_t backup_every_;
   std::uint64_t stored_ = 0;
   std::uint64_t backed_up_ = 0;  // the last number moved into a backup file

@@ -14,6 +14,10 @@ std::string reason_of(int error_number) {
   return std::strerror(error_number);
 }
 
+std::string folder_sync_failed(int error_number) {
+  return "cannot sync the mailbox folder: " + reason_of(error_number);
+}
+
 }  // namespace
 
 FileStore::~FileStore() {
@@ -32,7 +36,7 @@ void FileStore::start_fresh() {
     throw std::runtime_error(folder_.last_error());
   }
   if (const int error = folder_.sync_folder(); error != 0 && synced()) {
-    throw std::runtime_error("cannot sync the mailbox folder: " + reason_of(error));
+    throw std::runtime_error(folder_sync_failed(error));
   }
 }
 
@@ -77,7 +81,7 @@ void FileStore::carry_out(const RecoveryPlan& plan) {
   }
   size_bytes_ = plan.live_bytes;
   if (const int error = folder_.sync_folder(); error != 0) {
-    throw std::runtime_error("cannot sync the mailbox folder: " + reason_of(error));
+    throw std::runtime_error(folder_sync_failed(error));
   }
 }
 
@@ -98,7 +102,7 @@ bool FileStore::sync() {
   if (!synced()) return true;
   if (folder_unsynced_) {
     if (const int error = folder_.sync_folder(); error != 0) {
-      sync_error_ = "cannot sync the mailbox folder: " + reason_of(error);
+      sync_error_ = folder_sync_failed(error);
       return false;
     }
     folder_unsynced_ = false;

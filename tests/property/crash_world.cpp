@@ -99,8 +99,17 @@ std::string judge_files(CrashFolder& folder, const RecoveryPlan& plan,
   return "";
 }
 
-std::string judge_resume(const CrashState& state, const Deliveries& deliveries) {
+// Recovery from `state`, judged; `during` (if given) gets every state a crash in the middle
+// of that recovery may leave.
+std::string recover_and_judge(const CrashState& state, const Deliveries& deliveries,
+                              std::set<CrashState>* during) {
   CrashFolder folder(state);
+  if (during != nullptr) {
+    folder.after_step = [&](const std::string&) {
+      const std::set<CrashState> states = folder.crash_states();
+      during->insert(states.begin(), states.end());
+    };
+  }
   FileStore store(folder, Durability::sync);
   try {
     const RecoveryPlan plan = store.resume();
@@ -108,6 +117,22 @@ std::string judge_resume(const CrashState& state, const Deliveries& deliveries) 
   } catch (const std::runtime_error& refused) {
     return std::string("recovery refused the state: ") + refused.what();
   }
+}
+
+// Recovery writes too (it removes, cuts, creates and syncs): a crash in its middle must leave
+// a state the next recovery makes sense of, as well as the one it started from.
+std::string judge_resume(const CrashState& state, const Deliveries& deliveries) {
+  std::set<CrashState> during;
+  std::string wrong = recover_and_judge(state, deliveries, &during);
+  for (const CrashState& midway : during) {
+    if (!wrong.empty()) break;
+    if (midway == state) continue;
+    wrong = recover_and_judge(midway, deliveries, nullptr);
+    if (!wrong.empty())
+      wrong =
+          "after a crash in the middle of recovery, leaving " + midway.describe() + ": " + wrong;
+  }
+  return wrong;
 }
 
 // The assignment's start on the same state: `mailbox` begins empty, no backup is touched.

@@ -26,9 +26,10 @@ inline constexpr std::array<std::string_view, 5> arg_class_names{"none", "any", 
 enum class Profile : std::uint8_t { core, extension };
 inline constexpr std::array<std::string_view, 2> profile_names{"core", "extension"};
 
-// Whether an accepted verb moves the session forward (and so may restart the clock).
-enum class Step : std::uint8_t { forward, aside };
-inline constexpr std::array<std::string_view, 2> step_names{"forward", "aside"};
+// Whether an accepted verb moves the session forward (and so may restart the clock). `junk`
+// is aside too, and past the first `junk_limit` of a session each one counts as an error.
+enum class Step : std::uint8_t { forward, aside, junk };
+inline constexpr std::array<std::string_view, 3> step_names{"forward", "aside", "junk"};
 
 // The result of classifying one input, in the order the checks run.
 enum class Outcome : std::uint8_t { ok, syntax, badarg, full, too_big, failed };
@@ -39,9 +40,22 @@ inline constexpr std::array<std::string_view, 6> outcome_names{"ok",   "syntax",
 //   greet: the connection is served.  unknown: an unknown verb or an empty line.
 //   too_long: a command line over the limit.  timeout / eof: the clock ran out / the peer closed.
 //   data_end: the end marker of a message.  delivery: the store's answer to a delivery.
-enum class Event : std::uint8_t { greet, unknown, too_long, timeout, eof, data_end, delivery };
-inline constexpr std::array<std::string_view, 7> event_names{
-    "greet", "unknown", "too_long", "timeout", "eof", "data_end", "delivery"};
+//   too_many_errors: a reply just brought the session's errors to `error_limit`.
+//   shutdown: the server stops (at once between messages; in a message, when the drain ends).
+enum class Event : std::uint8_t {
+  greet,
+  unknown,
+  too_long,
+  timeout,
+  eof,
+  data_end,
+  delivery,
+  too_many_errors,
+  shutdown
+};
+inline constexpr std::array<std::string_view, 9> event_names{
+    "greet",    "unknown",  "too_long",        "timeout", "eof",
+    "data_end", "delivery", "too_many_errors", "shutdown"};
 
 // What a row does besides replying and moving to its next state.
 enum class Action : std::uint8_t { none, set_helo, set_sender, add_rcpt, deliver, reset, close };
@@ -52,9 +66,9 @@ enum class Clock : std::uint8_t { keep, restart };
 inline constexpr std::array<std::string_view, 2> clock_names{"keep", "restart"};
 
 // The limits every model must define, by name (units last).
-inline constexpr std::array<std::string_view, 6> limit_names{"line_bytes_max",    "recipients_max",
-                                                             "message_bytes_max", "timeout_seconds",
-                                                             "backup_every",      "pool_threads"};
+inline constexpr std::array<std::string_view, 9> limit_names{
+    "line_bytes_max", "recipients_max", "message_bytes_max", "timeout_seconds", "backup_every",
+    "pool_threads",   "error_limit",    "junk_limit",        "drain_seconds"};
 
 template <typename Enum, std::size_t N>
 constexpr std::optional<Enum> enum_from_name(const std::array<std::string_view, N>& names,
@@ -77,9 +91,11 @@ constexpr bool event_in_mode(Event event, Mode mode) {
       return mode == Mode::banner;
     case Event::unknown:
     case Event::too_long:
+    case Event::too_many_errors:
       return mode == Mode::command;
     case Event::timeout:
     case Event::eof:
+    case Event::shutdown:
       return mode == Mode::command || mode == Mode::data;
     case Event::data_end:
       return mode == Mode::data;

@@ -120,6 +120,19 @@ postable_core_mutant_test(session_recipient_limit_off_by_one session.cpp
   [=[transaction_->recipients.size() >= config_.recipients_max]=]
   [=[transaction_->recipients.size() > config_.recipients_max]=]
   "protocol/session_answers_as_the_reference_reading_of_the_spec")
+# The chatter limits: the 421 one error late, a delivery that does not clear the errors, and
+# the junk limit one NOOP early.
+postable_core_mutant_test(session_error_limit_one_late session.cpp
+  [=[errors_ >= config_.error_limit]=] [=[errors_ > config_.error_limit]=]
+  "protocol/session_answers_as_the_reference_reading_of_the_spec")
+postable_core_mutant_test(session_delivery_keeps_errors session.cpp
+  [=[    errors_ = junk_ = 0;
+    return;]=] [=[    junk_ = 0;
+    return;]=]
+  "protocol/session_answers_as_the_reference_reading_of_the_spec")
+postable_core_mutant_test(session_junk_limit_one_early session.cpp
+  [=[++junk_ > config_.junk_limit]=] [=[++junk_ >= config_.junk_limit]=]
+  "protocol/session_answers_as_the_reference_reading_of_the_spec")
 
 # postable_record_mutant(NAME SOURCE FROM TO): the record property so.
 function(postable_record_mutant name source from to)

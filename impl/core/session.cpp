@@ -11,7 +11,7 @@ Session::Session(SessionConfig config, Instant now, Observer observer)
       observer_(std::move(observer)),
       framer_(config_.line_bytes_max, config_.message_bytes_max),
       clock_started_(now) {
-  apply(model::input_of(Event::greet), Outcome::ok, {config_.name, {}, 0}, now);
+  apply_event(Event::greet, now);
 }
 
 void Session::feed(std::string_view bytes, Instant now) {
@@ -35,7 +35,7 @@ void Session::run(std::string_view& input, Instant now) {
         on_line(piece.line, now);
         break;
       case Framer::Kind::too_long:
-        apply(model::input_of(Event::too_long), Outcome::ok, {config_.name, {}, 0}, now);
+        apply_event(Event::too_long, now);
         break;
       case Framer::Kind::data_end:
         apply(model::input_of(Event::data_end), piece.too_big ? Outcome::too_big : Outcome::ok,
@@ -60,13 +60,24 @@ void Session::on_line(std::string_view line, Instant now) {
 
 void Session::on_eof(Instant now) {
   POSTABLE_ASSERT(wants_input());
-  apply(model::input_of(Event::eof), Outcome::ok, {config_.name, {}, 0}, now);
+  apply_event(Event::eof, now);
 }
 
 void Session::on_timeout(Instant now) {
   const auto due = deadline();
   POSTABLE_ASSERT(due && now >= *due);
-  apply(model::input_of(Event::timeout), Outcome::ok, {config_.name, {}, 0}, now);
+  apply_event(Event::timeout, now);
+}
+
+void Session::on_shutdown(Instant now) {
+  stopping_ = true;
+  if (mode() == Mode::command) apply_event(Event::shutdown, now);
+}
+
+void Session::on_drain_over(Instant now) {
+  POSTABLE_ASSERT(wants_input());
+  stopping_ = true;
+  apply_event(Event::shutdown, now);
 }
 
 void Session::on_delivered(std::uint64_t number, Instant now) {
@@ -90,6 +101,31 @@ void Session::resume(Instant now) {
   std::string_view rest = held;
   run(rest, now);
   if (!rest.empty() && awaiting_delivery()) held_.assign(rest);
+}
+
+void Session::apply_event(Event event, Instant now) {
+  apply(model::input_of(event), Outcome::ok, {config_.name, {}, 0}, now);
+}
+
+// Which replies count as errors and what clears the count is the model's reading of its own
+// rows (model/smtp.model, above the too_many_errors row): a 4xx/5xx reply but a 421 (which
+// closes), a junk verb past the limit; a 250 to a delivery starts the counts again.
+void Session::count_errors(model::Input input, const model::Row& row, Instant now) {
+  if (input == model::input_of(Event::delivery) && row.outcome == Outcome::ok) {
+    errors_ = junk_ = 0;
+    return;
+  }
+  const unsigned code = row.has_reply ? model::replies[std::size_t(row.reply)].code : 0;
+  bool error = code >= 400 && code != 421;
+  if (model::is_verb(input) &&
+      model::verbs[std::size_t(model::verb_of(input))].step == Step::junk &&
+      ++junk_ > config_.junk_limit) {
+    error = true;
+  }
+  if (error) ++errors_;
+  if (config_.error_limit != 0 && errors_ >= config_.error_limit && mode() == Mode::command) {
+    apply_event(Event::too_many_errors, now);
+  }
 }
 
 std::optional<Envelope> Session::take_delivery() {
@@ -136,6 +172,8 @@ void Session::apply(model::Input input, Outcome outcome, const ReplyValues& valu
   state_ = row.next;
   if (row.clock == Clock::restart) clock_started_ = now;
   if (mode() == Mode::data && !framer_.in_data()) framer_.start_data();
+  count_errors(input, row, now);
+  if (stopping_ && mode() == Mode::command) apply_event(Event::shutdown, now);
 }
 
 }  // namespace postable

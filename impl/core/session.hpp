@@ -9,6 +9,10 @@
 //   reuse_body_storage(body)        optional, after the store: saves regrowing the next body
 //   on_timeout(now)                 when now >= *deadline()
 //   on_eof(now)                     the peer closed its side (only while wants_input())
+//   on_shutdown(now)                the server stops: closes at once between messages, else
+//                                   right after the message's reply
+//   on_drain_over(now)              the server's drain ended: closes now (only while
+//                                   wants_input(); a message not yet complete is not stored)
 //   output(), then clear_output()   the reply bytes to send, at any time; the buffer is kept
 //   closed()                        once true, send what is left and close the connection
 //
@@ -37,6 +41,8 @@ struct SessionConfig {
   std::uint64_t message_bytes_max = model::message_bytes_max;
   std::size_t recipients_max = model::recipients_max;
   std::size_t line_bytes_max = model::line_bytes_max;
+  std::uint64_t error_limit = model::error_limit;  // 0: none
+  std::uint64_t junk_limit = model::junk_limit;
 };
 
 class Session {
@@ -51,6 +57,8 @@ class Session {
   void on_timeout(Instant now);
   void on_delivered(std::uint64_t number, Instant now);
   void on_delivery_failed(Instant now);
+  void on_shutdown(Instant now);
+  void on_drain_over(Instant now);
 
   // The replies not yet sent; clear_output() once they are, which keeps the buffer for the next.
   const std::string& output() const { return output_; }
@@ -78,6 +86,8 @@ class Session {
   void resume(Instant now);
   void on_line(std::string_view line, Instant now);
   void apply(model::Input input, Outcome outcome, const ReplyValues& values, Instant now);
+  void apply_event(Event event, Instant now);
+  void count_errors(model::Input input, const model::Row& row, Instant now);
 
   SessionConfig config_;
   Observer observer_;
@@ -89,6 +99,9 @@ class Session {
   std::optional<Envelope> delivery_;
   std::string held_;  // input that arrived after a message ended, kept until it is stored
   std::string output_;
+  std::uint64_t errors_ = 0;  // protocol.md, "Limits on a session"
+  std::uint64_t junk_ = 0;    // NOOPs and RSETs since the last delivery
+  bool stopping_ = false;     // the server stops: close once back between messages
 };
 
 }  // namespace postable

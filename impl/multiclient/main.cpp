@@ -42,6 +42,9 @@ void add_flags(CLI::App& app, Options& o) {
   app.add_option("--backup-every", o.backup_every, "the server's --backup-every")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  app.add_option("--error-limit", o.error_limit, "the server's --error-limit")
+      ->capture_default_str();
+  app.add_option("--junk-limit", o.junk_limit, "the server's --junk-limit")->capture_default_str();
   app.add_flag("--strict", o.strict, "the server runs with --strict");
 }
 

@@ -27,6 +27,8 @@ struct Options {
   double server_timeout_seconds = double(model::timeout_seconds);
   std::uint64_t max_size = model::message_bytes_max;
   std::uint64_t backup_every = model::backup_every;
+  std::uint64_t error_limit = model::error_limit;
+  std::uint64_t junk_limit = model::junk_limit;
   bool strict = false;
 };
 

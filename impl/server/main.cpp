@@ -44,6 +44,12 @@ int main(int argc, char** argv) {
       ->default_str("sync");
   app.add_flag("--resume", config.resume,
                "recover the mailbox files a crash left and continue their numbering");
+  app.add_option("--error-limit", config.session.error_limit,
+                 "errors in a session before it gets a 421 and is closed (0: none)")
+      ->capture_default_str();
+  app.add_option("--junk-limit", config.session.junk_limit,
+                 "NOOPs and RSETs in a session before each counts as an error")
+      ->capture_default_str();
   app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
   app.add_flag("--quiet", config.quiet, "no log line per connection");
   app.add_option("--busy-poll", busy_poll_us,

@@ -211,6 +211,27 @@ def sync_seconds(scratch, appends=200):
     return statistics.median(times)
 
 
+def running_order(lineup, round_index):
+    """The servers in the order of one round: rotated by one each round, so that none is
+    always first; the two smtpd runs (durable and not) stay side by side, in turns first, so
+    that each round's ratio of the two compares runs made a moment apart."""
+    units = [lineup[:2]] + [[server] for server in lineup[2:]]
+    turn = round_index % len(units)
+    units = units[turn:] + units[:turn]
+    if round_index % 2:
+        units = [unit[::-1] for unit in units]
+    return [server for unit in units for server in unit]
+
+
+def probe_sync(build, scratch):
+    """What one fdatasync of a small append adds to a request and its reply, now (medians of
+    sync_probe's alternating rounds with and without it)."""
+    said = subprocess.run([os.path.join(build, "bin", "sync_probe"), scratch, "1000", "3"],
+                          capture_output=True, text=True, timeout=120, check=True).stdout
+    words = said.split()
+    return {key: float(value) for key, value in zip(words[::2], words[1::2])}
+
+
 def on_cpu(cpu):
     """For Popen's preexec_fn: the child runs on `cpu` only (None: wherever)."""
     return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
@@ -341,15 +362,22 @@ def targets(table):
     rows.append(("smtpd sync / none, 32 sessions (median of rounds)", over_none, ">= 0.85",
                  over_none >= 0.85))
     # One sequential session waits for its own sync per message: the bound is the
-    # non-durable time per message plus one fdatasync of a small append, as smtpd timed its
-    # own syncs in the same run.
-    to_bound = statistics.median(d["msgs_per_s"] * (1 / n["msgs_per_s"] + d["sync_s"])
+    # non-durable time per message plus what one fdatasync of a small append adds to a
+    # request and its reply here, probed in the same round (sync_probe.cpp: more than the
+    # sync's own time, as both CPUs fall idle while it runs). Beside it, for comparison, the
+    # bound with the sync's own time alone, as smtpd timed it.
+    probed = zip(pairs["sequential"], table["probe"])
+    to_bound = statistics.median(d["msgs_per_s"] * (1 / n["msgs_per_s"] + p["adds_us"] / 1e6)
+                                 for (d, n), p in probed)
+    own_time = statistics.median(d["msgs_per_s"] * (1 / n["msgs_per_s"] + d["sync_s"])
                                  for d, n in pairs["sequential"])
     rows.append(("smtpd sequential / its bound (median of rounds)", to_bound, ">= 0.90",
                  to_bound >= 0.90))
+    rows.append(("  the same, a sync counted as its own time alone", own_time, "-", True))
     table["targets"] = [{"what": w, "value": v, "target": t, "met": ok} for w, v, t, ok in rows]
-    return "\n".join("  %-50s %7.2f  (target %s) %s" % (w, v, t, "met" if ok else "NOT MET")
-                     for w, v, t, ok in rows)
+    return "\n".join("  %-50s %7.2f" % (w, v) + (
+        "  (target %s) %s" % (t, "met" if ok else "NOT MET") if t != "-" else "")
+        for w, v, t, ok in rows)
 
 
 def main():
@@ -372,22 +400,27 @@ def main():
     names = [s.name for s in lineup]
     counts = {s.name: max(1, round(s.messages * args.scale)) for s in SHAPES}
     runs = {s.name: {n: [] for n in names} for s in SHAPES}
+    probes = []
     with tempfile.TemporaryDirectory(prefix="postable-peer-bench-") as scratch:
         for round_index in range(args.rounds):
-            turn = round_index % len(lineup)
-            order = lineup[turn:] + lineup[:turn]  # A B C D, B C D A, ...
+            order = running_order(lineup, round_index)
             for shape in SHAPES:
                 for server in order:
                     figures = run_once(server, shape, counts[shape.name], build, peers,
                                        scratch, pin)
                     runs[shape.name][server.name].append(figures)
+                if shape.name == "sequential":
+                    probes.append(probe_sync(build, scratch))
             print("round %d of %d done (%s first)" % (round_index + 1, args.rounds,
                                                       order[0].name), flush=True)
         sync_s = sync_seconds(scratch)
     table = {"rounds": args.rounds, "pinned": pin, "messages": counts, "runs": runs,
+             "probe": probes,
              "median": {s: {n: medians(runs[s][n]) for n in names} for s in runs},
              "sync_s": sync_s}
-    print("one fdatasync of a small append here: %.1f us (median of 200)" % (sync_s * 1e6))
+    print("one fdatasync of a small append here: %.1f us (median of 200); it adds %.1f us to"
+          " a request and its reply (median of rounds)" % (
+              sync_s * 1e6, statistics.median(p["adds_us"] for p in probes)))
     print(report(table, names, args.rounds))
     print("targets:\n" + targets(table))
     print("every acknowledged message of smtpd and aiosmtpd is in their mailbox files, and "

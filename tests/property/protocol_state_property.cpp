@@ -124,6 +124,70 @@ struct SendCommand : Command {
   void show(std::ostream& os) const override { os << "C: " << printable(line); }
 };
 
+// A run of NOOPs or RSETs, pipelined: enough of them to pass the junk limit.
+struct SendJunk : Command {
+  std::string line = *rc::gen::element<std::string>("NOOP", "RSET");
+  int count = *rc::gen::inRange(1, 5);
+  void checkPreconditions(const Model& model) const override {
+    RC_PRE(!model.closed() && !model.in_data());
+  }
+  void apply(Model& model) const override {
+    for (int i = 0; i < count && !model.closed(); ++i) model.command(line);
+  }
+  void run(const Model& model, Sut& sut) const override {
+    Model expected = model;
+    std::string reply;
+    for (int i = 0; i < count && !expected.closed(); ++i) reply += expected.command(line);
+    std::string wire;
+    for (int i = 0; i < count; ++i) wire += line + "\r\n";
+    sut.harness.feed(wire);
+    RC_ASSERT(sut.new_replies() == reply);
+    RC_ASSERT(sut.harness.session().closed() == expected.closed());
+  }
+  void show(std::ostream& os) const override { os << "C" << count << ": " << line; }
+};
+
+// A whole transaction at once, pipelined: deliveries then come often enough for what they
+// clear (the error counts) to be seen.
+// Up to five recipients: past the reference's three, its limit is met too.
+struct SendTransaction : Command {
+  int recipients = *rc::gen::inRange(1, 6);
+  void checkPreconditions(const Model& model) const override {
+    RC_PRE(!model.closed() && !model.in_data());
+  }
+  std::string play(Model& model, std::string& wire) const {
+    std::vector<std::string> lines{"MAIL FROM:a@b"};
+    lines.insert(lines.end(), std::size_t(recipients), "RCPT TO:c@d");
+    lines.push_back("DATA");
+    std::string replies;
+    for (const std::string& line : lines) {
+      if (model.closed() || model.in_data()) break;
+      replies += model.command(line);
+      wire += line + "\r\n";
+    }
+    if (model.in_data()) {
+      replies += model.message({"body"});
+      wire += "body\r\n.\r\n";
+    }
+    return replies;
+  }
+  void apply(Model& model) const override {
+    std::string wire;
+    play(model, wire);
+  }
+  void run(const Model& model, Sut& sut) const override {
+    Model expected = model;
+    std::string wire;
+    const std::string reply = play(expected, wire);
+    sut.harness.feed(wire);
+    RC_ASSERT(sut.new_replies() == reply);
+    RC_ASSERT(sut.harness.session().closed() == expected.closed());
+  }
+  void show(std::ostream& os) const override {
+    os << "C: MAIL, " << recipients << " RCPT, DATA, a message";
+  }
+};
+
 struct SendMessage : Command {
   std::vector<std::string> lines = *rc::gen::container<std::vector<std::string>>(
       rc::gen::oneOf(rc::gen::element<std::string>(".", "..", ".x", "", "text"),
@@ -201,7 +265,13 @@ BOOST_AUTO_TEST_SUITE(protocol)
 RC_BOOST_PROP(session_answers_as_the_reference_reading_of_the_spec, ()) {
   Model::Config reference_config;
   reference_config.strict = *rc::gen::weightedElement<bool>({{4, false}, {1, true}});
+  // Limits small enough for a run to reach them (0: no error limit).
+  reference_config.error_limit =
+      *rc::gen::weightedElement<std::uint64_t>({{1, 0}, {2, 2}, {3, 5}, {1, 20}});
+  reference_config.junk_limit = *rc::gen::inRange<std::uint64_t>(0, 4);
   SessionConfig config;
+  config.error_limit = reference_config.error_limit;
+  config.junk_limit = reference_config.junk_limit;
   config.strict = reference_config.strict;
   config.recipients_max = reference_config.recipients_max;
   config.message_bytes_max = reference_config.message_bytes_max;
@@ -211,9 +281,9 @@ RC_BOOST_PROP(session_answers_as_the_reference_reading_of_the_spec, ()) {
   RC_ASSERT(sut.new_replies() == model.greeting());
   rc::state::check(
       model, sut,
-      rc::state::gen::execOneOfWithArgs<SendCommand, SendCommand, SendCommand, SendCommand,
-                                        SendCommand, SendCommand, SendMessage, Pause,
-                                        WaitForTimeout, Disconnect, Reconnect>());
+      rc::state::gen::execOneOfWithArgs<
+          SendCommand, SendCommand, SendCommand, SendCommand, SendCommand, SendCommand,
+          SendTransaction, SendJunk, SendMessage, Pause, WaitForTimeout, Disconnect, Reconnect>());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -60,6 +60,25 @@ std::string ReferenceSession::forward(std::string reply) {
 }
 
 std::string ReferenceSession::command(std::string_view line) {
+  const std::string verb = upper(trim(line).substr(0, 4));
+  const bool junk = !config_.strict && (verb == "NOOP" || verb == "RSET") &&
+                    (trim(line).size() == 4 || blank(trim(line)[4]));
+  return counted(answer(line), junk);
+}
+
+std::string ReferenceSession::counted(std::string reply, bool junk) {
+  const int code = std::stoi(reply.substr(0, 3));
+  bool error = code >= 400 && code != 421;
+  if (junk && ++junk_ > config_.junk_limit) error = true;
+  if (error) ++errors_;
+  if (config_.error_limit != 0 && errors_ >= config_.error_limit && phase_ != Phase::closed) {
+    phase_ = Phase::closed;
+    reply += "421 4.7.0 " + config_.name + " Error: too many errors\r\n";
+  }
+  return reply;
+}
+
+std::string ReferenceSession::answer(std::string_view line) {
   line = trim(line);
   std::size_t verb_end = 0;
   while (verb_end < line.size() && !blank(line[verb_end])) ++verb_end;
@@ -143,7 +162,7 @@ std::string ReferenceSession::message(const std::vector<std::string>& lines) {
   phase_ = Phase::hello;
   if (wire_bytes > config_.message_bytes_max) {
     recipients_.clear();
-    return forward("552 5.3.4 Error: message too big\r\n");
+    return counted(forward("552 5.3.4 Error: message too big\r\n"), false);
   }
   ++delivered_;
   mailbox_ += "Received: from " + helo_ + " by " + config_.name + " (CS4410MP3)\n";
@@ -152,6 +171,7 @@ std::string ReferenceSession::message(const std::vector<std::string>& lines) {
   for (const std::string& recipient : recipients_) mailbox_ += "To: " + recipient + "\n";
   mailbox_ += "\n" + body + "\n";
   recipients_.clear();
+  errors_ = junk_ = 0;
   return forward("250 OK: delivered message " + std::to_string(delivered_) + "\r\n");
 }
 
@@ -171,6 +191,7 @@ std::string ReferenceSession::reconnect() {
   helo_.clear();
   recipients_.clear();
   elapsed_ms_ = 0;
+  errors_ = junk_ = 0;
   return greeting();
 }
 

@@ -18,6 +18,8 @@ class ReferenceSession {
     std::size_t recipients_max = 3;
     std::uint64_t message_bytes_max = 64;
     std::int64_t timeout_ms = 10000;
+    std::uint64_t error_limit = 20;  // 0: none
+    std::uint64_t junk_limit = 100;
   };
 
   explicit ReferenceSession(Config config);
@@ -43,6 +45,10 @@ class ReferenceSession {
   std::string rcpt(std::string_view rest);
   std::string data(std::string_view rest);
   std::string forward(std::string reply);  // a step forward: the clock starts again
+  std::string answer(std::string_view line);
+  // "Limits on a session": counts the reply (and a NOOP or RSET past the junk limit) and
+  // adds the 421 when the errors reach the limit.
+  std::string counted(std::string reply, bool junk);
 
   Config config_;
   Phase phase_ = Phase::ready;
@@ -52,6 +58,8 @@ class ReferenceSession {
   std::uint64_t delivered_ = 0;
   std::string mailbox_;
   std::int64_t elapsed_ms_ = 0;
+  std::uint64_t errors_ = 0;
+  std::uint64_t junk_ = 0;
 };
 
 }  // namespace postable::testing

@@ -47,6 +47,16 @@ void Harness::eof() {
   settle();
 }
 
+void Harness::shutdown() {
+  session_.on_shutdown(now_);
+  settle();
+}
+
+void Harness::drain_over() {
+  if (session_.wants_input()) session_.on_drain_over(now_);
+  settle();
+}
+
 void Harness::new_connection() {
   eof();
   session_ = Session(config_, now_);

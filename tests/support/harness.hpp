@@ -30,6 +30,8 @@ class Harness {
   void eof();
   void new_connection();  // ends this session (if open) and greets a new one
   void fail_next_delivery() { fail_next_ = true; }
+  void shutdown();    // the server stops
+  void drain_over();  // the server's drain ends
 
   Session& session() { return session_; }
   const std::string& replies() const { return replies_; }

@@ -65,6 +65,10 @@ void apply_config(TranscriptCase& c, std::string_view setting) {
     c.config.message_bytes_max = std::stoull(value);
   else if (key == "recipients-max")
     c.config.recipients_max = std::stoull(value);
+  else if (key == "error-limit")
+    c.config.error_limit = std::stoull(value);
+  else if (key == "junk-limit")
+    c.config.junk_limit = std::stoull(value);
   else if (key == "timeout")
     c.config.timeout = std::chrono::seconds(std::stoll(value));
   else
@@ -124,6 +128,12 @@ void parse_step(TranscriptCase& c, const std::string& line) {
       case 'X':
         c.steps.push_back({'X', {}, {}, text == "closed"});
         break;
+      case 'Z':
+        if (text != "shutdown" && text != "drain over") {
+          throw std::runtime_error("`Z:` takes `shutdown` or `drain over`, not `" + text + "`");
+        }
+        c.steps.push_back({text == "shutdown" ? 'Z' : 'D', {}, {}, false});
+        break;
       default:
         throw std::runtime_error("unknown step `" + line + "`");
     }
@@ -180,6 +190,12 @@ TranscriptResult replay(const TranscriptCase& c, std::size_t chunk_bytes) {
         break;
       case 'F':
         harness.fail_next_delivery();
+        break;
+      case 'Z':
+        harness.shutdown();
+        break;
+      case 'D':
+        harness.drain_over();
         break;
       case 'X':
         if (harness.session().closed() != step.expect_closed && result.failure.empty()) {

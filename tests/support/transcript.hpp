@@ -21,7 +21,7 @@
 namespace postable::testing {
 
 struct Step {
-  char kind;  // C (client bytes), T, E, N, F, X
+  char kind;  // C (client bytes), T, E, N, F, X, Z (shutdown), D (drain over)
   std::string bytes;
   Duration advance{};
   bool expect_closed = false;

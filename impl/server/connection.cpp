@@ -122,15 +122,47 @@ void set_receive_timeout(int fd, Duration wait) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 }
 
+// What the client sent while the server runs, or what the stop means for the session.
+// False when the session was told something instead of reading: the caller sends and looks
+// again.
+bool read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
+  Drain& drain = context.watch.drain;
+  const DrainPhase phase = drain.phase();
+  if (phase != DrainPhase::running && !context.told_to_stop) {
+    context.told_to_stop = true;
+    session.on_shutdown(monotonic_now());  // at once between messages, else after the reply
+    return false;
+  }
+  if (phase == DrainPhase::over) {
+    session.on_drain_over(monotonic_now());
+    return false;
+  }
+  if (!drain.may_wait(context.watch.worker, session.mode() == Mode::command)) return false;
+  const Received got =
+      receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);
+  drain.waited(context.watch.worker);
+  if (got.deadline_passed) {
+    session.on_timeout(monotonic_now());
+  } else if (got.bytes > 0) {
+    session.feed(std::string_view(context.buffer.data(), std::size_t(got.bytes)), monotonic_now());
+  } else if (drain.phase() != DrainPhase::running) {
+    return false;  // woken for the stop: the next look tells the session
+  } else {
+    session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
+  }
+  return true;
+}
+
 }  // namespace
 
 ConnectionReport serve_connection(Connection& connection, const SessionConfig& config,
-                                  Duration busy_poll, const Deliver& deliver,
-                                  std::span<char> buffer) {
+                                  const Deliver& deliver, ConnectionContext& context) {
   ConnectionReport report;
   const int fd = connection.socket.get();
   const Duration long_wait = long_wait_for(config.timeout);
   set_receive_timeout(fd, long_wait);
+  context.told_to_stop = false;
+  context.watch.drain.serving(context.watch.worker, fd);
   // The last row is named once, at the end, not formatted for every command.
   const model::Row* last_row = nullptr;
   Session session(config, monotonic_now(), [&last_row](const model::Row& row) { last_row = &row; });
@@ -155,15 +187,9 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       session.reuse_body_storage(std::move(envelope->body));
       continue;
     }
-    const Received got = receive(fd, buffer, *session.deadline(), long_wait, busy_poll);
-    if (got.deadline_passed) {
-      session.on_timeout(monotonic_now());
-    } else if (got.bytes > 0) {
-      session.feed(std::string_view(buffer.data(), std::size_t(got.bytes)), monotonic_now());
-    } else {
-      session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
-    }
+    read_or_stop(fd, session, context, long_wait);
   }
+  context.watch.drain.serving(context.watch.worker, -1);
   if (last_row != nullptr) report.ending = describe(*last_row);
   report.ending += broke;
   return report;

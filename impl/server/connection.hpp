@@ -11,6 +11,7 @@
 
 #include "core/envelope.hpp"
 #include "core/session.hpp"
+#include "server/drain.hpp"
 #include "server/socket.hpp"
 
 namespace postable {
@@ -22,11 +23,24 @@ struct ConnectionReport {
 
 using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&)>;
 
-// `buffer` is the worker's read buffer, reused from connection to connection.
-// `busy_poll`: how long to look for the client's next command before sleeping (0: never).
+// How a worker's connection hears of the server's stop: the drain, and which worker it is.
+struct StopWatch {
+  Drain& drain;
+  std::size_t worker;
+};
+
+// What a worker keeps from connection to connection.
+struct ConnectionContext {
+  std::span<char> buffer;  // the worker's read buffer
+  Duration busy_poll;      // how long to look for the client's next command before sleeping
+  StopWatch watch;
+  bool told_to_stop = false;  // this connection's session was told of the stop
+};
+
+// After the stop, a session waiting for a command is told at once, one inside a message once
+// it ends (or the drain does): protocol.md, "Shutdown".
 ConnectionReport serve_connection(Connection& connection, const SessionConfig& config,
-                                  Duration busy_poll, const Deliver& deliver,
-                                  std::span<char> buffer);
+                                  const Deliver& deliver, ConnectionContext& context);
 
 Instant monotonic_now();
 

@@ -6,12 +6,31 @@
 
 #include "server/server.hpp"
 
+namespace {
+
+// The limits on a session and on the stop (protocol.md, "Limits on a session", "Shutdown").
+void add_limit_flags(CLI::App& app, postable::ServerConfig& config, double& drain_seconds) {
+  app.add_option("--error-limit", config.session.error_limit,
+                 "errors in a session before it gets a 421 and is closed (0: none)")
+      ->capture_default_str();
+  app.add_option("--junk-limit", config.session.junk_limit,
+                 "NOOPs and RSETs in a session before each counts as an error")
+      ->capture_default_str();
+  app.add_option("--drain", drain_seconds,
+                 "after SIGTERM, seconds a session may take to finish its message")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   postable::ServerConfig config;
   // Flags start from the defaults the model and ServerConfig set: no value is typed twice.
   double timeout_seconds = std::chrono::duration<double>(config.session.timeout).count();
   long busy_poll_us =
       long(std::chrono::duration_cast<std::chrono::microseconds>(config.busy_poll).count());
+  double drain_seconds = std::chrono::duration<double>(config.drain).count();
   CLI::App app{"smtpd: the Postable SMTP server (CS4410MP3 protocol)"};
   app.add_option("--bind", config.bind, "IPv4 address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "TCP port; 0 picks a free one")->capture_default_str();
@@ -44,12 +63,7 @@ int main(int argc, char** argv) {
       ->default_str("sync");
   app.add_flag("--resume", config.resume,
                "recover the mailbox files a crash left and continue their numbering");
-  app.add_option("--error-limit", config.session.error_limit,
-                 "errors in a session before it gets a 421 and is closed (0: none)")
-      ->capture_default_str();
-  app.add_option("--junk-limit", config.session.junk_limit,
-                 "NOOPs and RSETs in a session before each counts as an error")
-      ->capture_default_str();
+  add_limit_flags(app, config, drain_seconds);
   app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
   app.add_flag("--quiet", config.quiet, "no log line per connection");
   app.add_option("--busy-poll", busy_poll_us,
@@ -66,6 +80,7 @@ int main(int argc, char** argv) {
   }
   config.session.timeout = std::chrono::nanoseconds(std::llround(timeout_seconds * 1e9));
   config.busy_poll = std::chrono::microseconds(busy_poll_us);
+  config.drain = std::chrono::nanoseconds(std::llround(drain_seconds * 1e9));
   try {
     return postable::run_server(config);
   } catch (const std::exception& error) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "server/connection.hpp"
+#include "server/drain.hpp"
 #include "server/file_store.hpp"
 #include "server/mailbox.hpp"
 #include "server/pool.hpp"
@@ -124,6 +125,19 @@ MailboxStart open_mailbox(const ServerConfig& config, FileStore& store, Log& log
   return {plan.stored, plan.backed_up, plan.live_bytes};
 }
 
+// protocol.md, "Shutdown": no new connections; each session is told as soon as it is
+// between messages; whatever is still open when the drain's time is up is told and closed.
+void drain_sessions(Drain& drain, Pool<Connection>& pool, Duration drain_time, Log& log) {
+  const auto drain_ends = std::chrono::steady_clock::now() + drain_time;
+  drain.stop();
+  pool.stop();
+  log.line("stopping: no new connections; sessions are told once between messages");
+  if (!drain.wait_for_workers(drain_ends)) {
+    log.line("stopping: the drain is over; the sessions still open are closed");
+    drain.end_drain();
+  }
+}
+
 }  // namespace
 
 int run_server(const ServerConfig& config) {
@@ -149,16 +163,19 @@ int run_server(const ServerConfig& config) {
     if (number) delivered.fetch_add(1, std::memory_order_relaxed);
     return number;
   };
+  Drain drain(config.threads);
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < config.threads; ++i) {
-    workers.emplace_back([&] {
+    workers.emplace_back([&, i] {
       std::vector<char> buffer(read_buffer_bytes);
+      ConnectionContext context{buffer, config.busy_poll, {drain, i}};
       while (std::optional<Connection> connection = pool.next_connection()) {
         const ConnectionReport report =
-            serve_connection(*connection, config.session, config.busy_poll, deliver, buffer);
+            serve_connection(*connection, config.session, deliver, context);
         log.line(connection->peer + ": " + std::to_string(report.messages) + " message(s); " +
                  report.ending);
       }
+      drain.worker_left();
     });
   }
 
@@ -168,8 +185,7 @@ int run_server(const ServerConfig& config) {
     if (!connection) break;
     pool.hand_off(std::move(*connection));
   }
-  log.line("stopping: no new connections; finishing the running sessions");
-  pool.stop();
+  drain_sessions(drain, pool, config.drain, log);
   for (std::thread& worker : workers) worker.join();
   mailbox.stop();
   backup.join();

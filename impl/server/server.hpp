@@ -23,13 +23,15 @@ struct ServerConfig {
   // How long a worker looks for a client's next command before it sleeps (see receive()
   // in connection.cpp); zero sleeps at once.
   Duration busy_poll = std::chrono::microseconds(50);
+  // After SIGTERM or SIGINT, how long sessions inside a message may take to end it.
+  Duration drain = std::chrono::seconds(model::drain_seconds);
   SessionConfig session;
 };
 
-// Runs until SIGINT or SIGTERM: then stops accepting, lets running sessions finish (up to
-// their deadlines), completes any due backup, and returns 0. Prints `listening on ADDR:PORT`
-// on stdout first. Start-up failures (port in use, folder not writable) throw
-// std::runtime_error with a one-line reason.
+// Runs until SIGINT or SIGTERM: then stops accepting, tells each session as soon as it is
+// between messages (after `drain`, every one), completes any due backup, and returns 0.
+// Prints `listening on ADDR:PORT` on stdout first. Start-up failures (port in use, folder
+// not writable) throw std::runtime_error with a one-line reason.
 int run_server(const ServerConfig& config);
 
 }  // namespace postable

@@ -99,8 +99,16 @@ int ServerProcess::kill_now() {
 }
 
 int ServerProcess::stop(std::chrono::milliseconds patience) {
+  terminate();
+  return wait(patience);
+}
+
+void ServerProcess::terminate() {
+  if (pid_ > 0) kill(-pid_, SIGTERM);
+}
+
+int ServerProcess::wait(std::chrono::milliseconds patience) {
   if (pid_ <= 0) return -1;
-  kill(-pid_, SIGTERM);
   const int status = wait_for(pid_, patience);
   pid_ = -1;
   return status;

@@ -30,6 +30,8 @@ class ServerProcess {
 
   // SIGTERM, then waits; returns the exit status (-1 if it had to be killed).
   int stop(std::chrono::milliseconds patience = std::chrono::seconds(15));
+  void terminate();  // SIGTERM alone
+  int wait(std::chrono::milliseconds patience = std::chrono::seconds(15));
   std::string log() const;  // what smtpd wrote on stderr
   // SIGKILL, then waits: a crash of the process. Returns 128 + the signal.
   int kill_now();

@@ -1,13 +1,16 @@
-// The pure ledgers behind the monitors: numbering and backup grouping of the mailbox, and
-// the hand-off rules of the pool.
+// The pure ledgers behind the monitors: numbering and backup grouping of the mailbox, the
+// hand-off rules of the pool, and whom the server's stop wakes.
 #define BOOST_TEST_MODULE ledgers
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include "core/drain_ledger.hpp"
 #include "core/mailbox_ledger.hpp"
 #include "core/pool_ledger.hpp"
 
 using postable::BackupRange;
+using postable::DrainLedger;
+using postable::DrainPhase;
 using postable::MailboxLedger;
 using postable::PoolLedger;
 
@@ -61,4 +64,22 @@ BOOST_AUTO_TEST_CASE(the_pool_accepts_only_for_an_idle_unpromised_worker) {
   BOOST_TEST(pool.take() == 7);
   BOOST_TEST(pool.may_accept());  // the second worker is idle and free
   BOOST_TEST(pool.busy() == 1u);
+}
+
+// Workers 0-3: idle, waiting for a command, waiting for more of a message, busy storing.
+BOOST_AUTO_TEST_CASE(the_stop_wakes_command_waiters_and_the_drain_end_wakes_every_session) {
+  DrainLedger drain(4);
+  for (std::size_t w = 1; w < 4; ++w) drain.serving(w, true);
+  BOOST_TEST(drain.may_wait(1, true));
+  BOOST_TEST(drain.may_wait(2, false));
+  BOOST_TEST((drain.stop() == std::vector<std::size_t>{1}));
+  BOOST_TEST((drain.phase() == DrainPhase::stopping));
+  BOOST_TEST(!drain.may_wait(3, true));  // a session between messages is told instead
+  BOOST_TEST(drain.may_wait(3, false));  // one inside a message may still wait for it
+  drain.waited(1);
+  drain.serving(1, false);
+  BOOST_TEST((drain.end_drain() == std::vector<std::size_t>{2, 3}));
+  drain.waited(2);
+  BOOST_TEST(!drain.may_wait(2, false));
+  BOOST_TEST((drain.phase() == DrainPhase::over));
 }

@@ -2,12 +2,16 @@
  * the backup thread, and the monitor around MailboxLedger and SyncLedger as the code builds
  * them; backups every B messages; at most FAILS_MAX syncs fail. The live file is an array of
  * the numbers written to it; `durable` is the last number a sync made durable on the disk
- * (a sync covers what the file holds when it is called, as fdatasync does).
+ * (a sync covers what the file holds when it is called, as fdatasync does). `names` says
+ * whether the folder's names are durable: a move's renames are not until a sync of the
+ * folder (the backup's names sync right after the move, or a data sync, which syncs the
+ * folder first), and a record of the new live file is only safe once they are.
  *
  * Proves, for every interleaving and spurious wake-ups (at most SPURIOUS_MAX):
- *   - no 250 before its number is durable (assert at the reply);
- *   - no backup of a group a sync has not covered, and no sync beside the backup's move
- *     of the live file (asserts at the move and at the sync);
+ *   - no 250 before its number is durable and, in the live file, reachable by a durable
+ *     name (assert at the reply);
+ *   - no backup of a group a sync has not covered, no sync beside the backup's move of the
+ *     live file, no two syncs at once (asserts at the move and at the syncs);
  *   - a failed sync's records are cut off and their numbers given again: each move finds
  *     the file holding exactly its group, in order, and the end finds it holding the rest;
  *   - no deadlock: every process reaches its end;
@@ -55,6 +59,8 @@ byte file_length = 0;
 byte durable = 0;
 bool file_moving = false;
 bool sync_running = false;
+bool names = true;           /* the folder's names are durable */
+byte moved_through = 0;      /* the last number the moves have taken out of the live file */
 byte answered = 0;
 byte delivering_done = 0;
 byte finished = 0;
@@ -65,12 +71,16 @@ inline sync_now() {
   syncing_through = stored;
   unlock();
   atomic {                       /* store_.sync(): fdatasync covers what the file holds */
-    assert(!file_moving);
+    assert(!file_moving && !sync_running);
     sync_running = true;
     cover = (file_length > 0 -> file[file_length - 1] : backed_up)
   };
-  if
-  :: atomic { sync_running = false; durable = (cover > durable -> cover : durable); ok = true }
+  if                             /* the folder first, if a move changed it; then the data */
+  :: atomic {
+#ifndef DATA_SYNC_SKIPS_FOLDER
+       names = true;
+#endif
+       sync_running = false; durable = (cover > durable -> cover : durable); ok = true }
   :: failures < FAILS_MAX -> atomic { sync_running = false; ok = false }
   fi;
   lock();
@@ -144,7 +154,8 @@ active [K] proctype deliverer() {
 #else
     ok = true;
 #endif
-    assert(!ok || number <= durable);  /* a 250 only for a durable record */
+    /* a 250 only for a durable record, by a durable name if it is in the live file */
+    assert(!ok || (number <= durable && (number <= moved_through || names)));
     unlock();
     answered++;
     m++
@@ -189,11 +200,28 @@ active proctype backup() {
       for (k : 0 .. file_length - 1) { assert(file[k] == first + k) }
       file_length = 0
     };
-    file_moving = false;
+    atomic { file_moving = false; names = false; moved_through = last };  /* not yet durable */
     lock();
     moving = false;
     backed_up = last;
-    notify_all(writable)
+    notify_all(writable);
+    /* sync_names(lock): the folder, in a sync's turn, while deliveries append */
+#ifndef NAMES_SYNC_WITHOUT_TURN
+    syncing = true;
+    syncing_through = stored;
+#endif
+    unlock();
+    atomic { assert(!sync_running); sync_running = true };
+    if
+    :: atomic { names = true; sync_running = false }
+    :: atomic { sync_running = false }  /* failed: the next data sync tries it first */
+    fi;
+    lock();
+#ifndef NAMES_SYNC_WITHOUT_TURN
+    syncing = false;
+    synced = syncing_through;
+#endif
+    notify_all(synced_cv)
   od;
   finished++
 }

@@ -55,6 +55,18 @@ postable_monitor_mutant(mailbox_wakes_on_any_sync ${mailbox_hpp}
 ]=] [=[        synced_.wait(lock);
         return number;
 ]=] "acknowledged before a sync covered it|was acknowledged as" mailbox_monitor_property)
+# The folder's sync after a move run without taking a sync's turn: beside a data sync.
+postable_monitor_mutant(mailbox_syncs_names_beside_a_sync ${mailbox_hpp}
+  [=[    sync_.begin_sync();  // covers no record: none was appended since the move
+    lock.unlock();
+    const bool synced = store_.sync_names();
+    lock.lock();
+    if (!synced) log_(store_.sync_error() + "; the next sync tries again");
+    sync_.sync_succeeded();]=] [=[    lock.unlock();
+    const bool synced = store_.sync_names();
+    lock.lock();
+    if (!synced) log_(store_.sync_error() + "; the next sync tries again");]=]
+  "beside a data sync|beside another sync" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_hpp}
   [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
   "before a sync covered it|while a sync ran" mailbox_monitor_property)
@@ -221,9 +233,10 @@ postable_crash_mutant(crash_reply_before_sync ${mailbox_hpp}
   "acknowledged message [0-9]+ is lost")
 # The folder not synced after the backup's renames: the new live file's name may not survive.
 postable_crash_mutant(crash_backup_folder_unsynced ${file_store_cpp}
-  [=[  folder_unsynced_ = synced();
-  if (synced() && folder_.sync_folder() == 0) folder_unsynced_ = false;
-]=] "" "acknowledged message [0-9]+ is lost")
+  [=[  if (!synced() || !folder_unsynced_) return true;
+  if (const int error = folder_.sync_folder(); error != 0) {]=]
+  [=[  if (!synced() || !folder_unsynced_) return true;
+  if (const int error = 0; error != 0) {]=] "acknowledged message [0-9]+ is lost")
 # A start that empties `mailbox` by truncating its inode, which a backup may share.
 postable_crash_mutant(crash_start_truncates ${file_store_cpp}
   [=[  if (!folder_.remove(live) || (file_ = folder_.create(live)) == Folder::no_file) {]=]

@@ -41,7 +41,8 @@ class SyncLedger {
   SyncTicket appended(std::uint64_t number, std::uint64_t end_bytes);
   // A sync should start: none runs and some record is not yet durable.
   bool sync_wanted() const { return !syncing_ && appended_through_ > synced_through_; }
-  // A sync starts; it covers every record appended so far. Returns the number it syncs through.
+  // A sync starts; it covers every record appended so far (perhaps none: a sync of the
+  // folder alone takes a sync's turn too). Returns the number it syncs through.
   std::uint64_t begin_sync();
   void sync_succeeded();
   SyncLoss sync_failed();

@@ -131,8 +131,8 @@ bool FileStore::cut(std::uint64_t bytes) {
 
 // Hard links move the content without copying a byte (the steps, and what a crash after
 // each leaves, are in core/recovery.hpp). The group is synced before it moves, so the backup
-// is durable once its name is: the folder is synced after the renames, and should that fail
-// the next sync() tries again before any record of the new file counts as durable.
+// is durable once its name is: sync_names() syncs the folder after the renames, and until it
+// has, sync() syncs it first, before any record of the new file counts as durable.
 bool FileStore::move_to_backup(const BackupRange& range) {
   const std::string target = range.file_name();
   const std::string partial = target + ".partial";
@@ -155,7 +155,16 @@ bool FileStore::move_to_backup(const BackupRange& range) {
   file_ = fresh;
   size_bytes_ = 0;
   folder_unsynced_ = synced();
-  if (synced() && folder_.sync_folder() == 0) folder_unsynced_ = false;
+  return true;
+}
+
+bool FileStore::sync_names() {
+  if (!synced() || !folder_unsynced_) return true;
+  if (const int error = folder_.sync_folder(); error != 0) {
+    sync_error_ = folder_sync_failed(error);
+    return false;
+  }
+  folder_unsynced_ = false;
   return true;
 }
 

@@ -1,8 +1,8 @@
 // The mailbox on disk: `mailbox` in the server's folder and the backup files beside it, over
 // a Folder (the real one, or the crash tests' model). Appends are all or nothing: a failed
 // write is cut back off the file, so no partial record is ever left. Not thread-safe, but
-// for one rule the Mailbox monitor keeps: sync() runs outside its lock, beside appends, and
-// never beside move_to_backup() or cut().
+// for one rule the Mailbox monitor keeps: sync() and sync_names() run outside its lock, beside
+// appends, never beside each other, move_to_backup() or cut().
 //
 // Every step that touches the disk, and what a crash right after it leaves:
 //   start_fresh: remove `mailbox`, create it, sync the folder. A crash leaves no `mailbox`
@@ -11,7 +11,8 @@
 //   append: the record, whole, in the page cache; a crash may keep any prefix of what was
 //     appended since the last sync (recovery cuts a torn record).
 //   sync: fdatasync; only now does the monitor reply 250 to the records it covers.
-//   move_to_backup: see the steps in core/recovery.hpp; the folder is synced after them.
+//   move_to_backup: see the steps in core/recovery.hpp; sync_names() syncs the folder after
+//     them (and sync() does first, if it has not).
 #pragma once
 
 #include <atomic>
@@ -53,6 +54,10 @@ class FileStore {
   bool cut(std::uint64_t bytes);
   // Moves the live file's content to `{range.file_name()}` and leaves the file empty.
   bool move_to_backup(const BackupRange& range);
+  // The backup's new names on stable storage (a sync of the folder); true at once when no
+  // backup changed it, or with Durability::none. Runs outside the monitor's lock like
+  // sync(), never beside it. On failure the reason is sync_error().
+  bool sync_names();
 
   const std::string& last_error() const { return last_error_; }
   std::uint64_t data_syncs() const { return data_syncs_.load(std::memory_order_relaxed); }

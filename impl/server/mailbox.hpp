@@ -7,7 +7,8 @@
 // record appended before it began (and first leaves a few turns to the deliveries under way,
 // so that it covers them too). The order between the two: a group moves only once it is
 // durable and while no sync runs, and no sync starts while it moves (nothing is appended
-// then), so a sync never works on a file the backup is replacing.
+// then), so a sync never works on a file the backup is replacing. Right after a move the
+// backup thread syncs the folder in a sync's turn, while deliveries append again.
 #pragma once
 
 #include <cstdint>
@@ -108,6 +109,7 @@ class Mailbox {
       ledger_.finish_backup(moved);
       if (moved) sync_.file_replaced();
       writable_.notify_all();
+      if (moved) sync_names(lock);
     }
   }
 
@@ -141,6 +143,20 @@ class Mailbox {
     }
     synced_.notify_all();
     if (ledger_.backup_due()) backup_needed_.notify_one();  // its group may be durable now
+  }
+
+  // The moved group's new names made durable, while deliveries append to the new file. It
+  // takes a sync's turn (none runs after a move), so no data sync runs beside it, and the
+  // next one finds the folder synced; should it fail, that one tries it again first, and no
+  // record of the new file is acknowledged before it succeeds.
+  void sync_names(Lock& lock) {
+    sync_.begin_sync();  // covers no record: none was appended since the move
+    lock.unlock();
+    const bool synced = store_.sync_names();
+    lock.lock();
+    if (!synced) log_(store_.sync_error() + "; the next sync tries again");
+    sync_.sync_succeeded();
+    synced_.notify_all();
   }
 
   // The kernel may have dropped what it could not write: every record not yet durable is

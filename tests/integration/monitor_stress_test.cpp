@@ -38,6 +38,10 @@ struct SlowStore {
     nap(sync_rng);
     return files.sync();
   }
+  bool sync_names() {
+    nap(sync_rng);
+    return files.sync_names();
+  }
   bool cut(std::uint64_t bytes) { return files.cut(bytes); }
   bool move_to_backup(const BackupRange& range) {
     nap(move_rng);

@@ -37,6 +37,7 @@ class WatchedStore {
 
   bool sync() {
     if (moving_) throw Broken("a sync ran while a backup was moving the file");
+    if (syncing_) throw Broken("a sync ran beside another sync (of the data or the folder)");
     const std::uint64_t covers = appended_through();
     syncing_ = true;
     Scheduler::current().yield("sync");
@@ -45,6 +46,16 @@ class WatchedStore {
     ++next_sync_;
     if (!fails) durable_through_ = std::max(durable_through_, covers);
     return !fails;
+  }
+
+  // The folder's sync after a move takes a sync's turn: never beside a data sync or a move.
+  bool sync_names() {
+    if (moving_) throw Broken("the folder was synced while a backup was moving the file");
+    if (syncing_) throw Broken("the folder was synced beside a data sync");
+    syncing_ = true;
+    for (int step = 0; step < 3; ++step) Scheduler::current().yield("sync names");  // a long one
+    syncing_ = false;
+    return files_.sync_names();
   }
 
   bool cut(std::uint64_t bytes) {

@@ -6,7 +6,7 @@ JOBS ?= 2
 # More property cases than RapidCheck's default, unless RC_PARAMS says otherwise.
 export RC_PARAMS ?= max_success=500
 
-.PHONY: run test proptest proofs build configure deps diagram format asan tsan bench sim clean
+.PHONY: run test proptest proofs build configure deps diagram format asan tsan fuzz fuzz-test bench sim clean
 
 run: build
 	build/bin/smtpd $(ARGS)
@@ -17,6 +17,7 @@ test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 	$(MAKE) asan
 	$(MAKE) tsan
+	$(MAKE) fuzz-test
 
 # The property suite alone (CTest label `property`); RC_PARAMS passes through, so
 # RC_PARAMS="seed=... max_success=..." replays or deepens a run.
@@ -53,6 +54,27 @@ tsan: deps
 	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test monitor_stress_test
 	ctest --preset tsan -j 1 -L integration
 
+# The libFuzzer targets (clang): each for a short fixed budget with a fixed seed, and over
+# its planted bug, which it must find (label `fuzz`).
+fuzz-test: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_targets
+	ctest --preset fuzz -j $(JOBS) -L fuzz
+
+# Each fuzz target for FUZZ_SECONDS (default 60) on every core; what it finds is kept in
+# build-fuzz/found/TARGET for the next run, a failing input in build-fuzz/: make fuzz
+# FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_targets
+	mkdir -p build-fuzz/found/model && cp model/smtp.model tests/models/*.model build-fuzz/found/model/
+	for target in session command model records; do \
+	  mkdir -p build-fuzz/found/$$target && (cd build-fuzz && \
+	  bin/fuzz_$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -jobs=$(JOBS) \
+	    -workers=$(JOBS) found/$$target ../tests/fuzz/corpus/$$target) || exit 1; \
+	done
+
 # A default simulator scenario: make sim SEED=42
 SEED ?= 1
 sim: build
@@ -68,4 +90,4 @@ bench: build
 	tests/perf/sim_bench.sh build 5 1000000
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz

@@ -155,6 +155,14 @@ postable_record_mutant(record_body_forges_a_record body_quoting.cpp
   [=[  if (body.find(marker) == std::string_view::npos) return body;  // the common case]=]
   [=[  return body;]=])
 # A reader that does not unquote: a quoted line comes back with its `>`.
+# The piecewise quoter drops a partly matched `Received: ` when the line turns out otherwise.
+postable_record_mutant(record_piecewise_quoter_drops_a_near_miss body_quoting.cpp
+  [=[      out.append(marker.substr(0, matched_));
+      matched_ = 0;
+      at_line_start_ = false;
+      continue;]=] [=[      matched_ = 0;
+      at_line_start_ = false;
+      continue;]=])
 postable_record_mutant(record_reader_keeps_the_quote record.cpp
   [=[    append_unquoted(record.envelope.body, text.substr(*body, *end - *body));]=]
   [=[    record.envelope.body.append(text.substr(*body, *end - *body));]=])
@@ -254,3 +262,29 @@ postable_crash_mutant(crash_recovery_drops_group_in_two_places ${recovery_cpp}
   [=[    plan.fresh_live = true;
     if (caught_mid_backup) plan.remove.push_back(backups.back().file->name);]=]
   "acknowledged message [0-9]+ is lost|is missing")
+
+# ---- smtpd itself, over sockets -----------------------------------------------------------
+# The coarse blocking wait (a recv() bounded by 3/4 of the timeout) begun with too little
+# time left: after a NOOP midway through a step the 421 comes a quarter of the timeout late.
+# The timeout tests over sockets, run against an smtpd built so, must see it.
+postable_mutated_sources(server_waits_too_long postable_server
+  ${PROJECT_SOURCE_DIR}/impl/server/connection.cpp
+  [=[left >= long_wait * 7 / 6]=] [=[left >= long_wait / 2]=])
+add_executable(smtpd_waits_too_long ${PROJECT_SOURCE_DIR}/impl/server/main.cpp
+               ${server_waits_too_long_sources})
+target_include_directories(smtpd_waits_too_long BEFORE PRIVATE
+                           ${PROJECT_BINARY_DIR}/mutants/server_waits_too_long)
+target_link_libraries(smtpd_waits_too_long PRIVATE postable_core CLI11::CLI11 Threads::Threads
+                      postable_warnings)
+add_executable(mutant_server_waits_too_long integration/server_test.cpp
+               integration/server_mailbox_test.cpp integration/server_crash_test.cpp
+               integration/server_stop_test.cpp integration/smtp_steps.cpp
+               integration/server_process.cpp)
+target_link_libraries(mutant_server_waits_too_long PRIVATE postable_test_support postable_peer
+                      Boost::unit_test_framework postable_warnings)
+target_compile_definitions(mutant_server_waits_too_long PRIVATE
+                           POSTABLE_SMTPD="$<TARGET_FILE:smtpd_waits_too_long>")
+postable_expect_failure(server_waits_too_long "s late after a"
+  the_421_comes_on_time_whenever_the_last_aside_command_came NO_COUNTEREXAMPLE
+  LABEL integration)
+set_tests_properties(mutant_server_waits_too_long PROPERTIES RUN_SERIAL TRUE)

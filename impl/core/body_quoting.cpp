@@ -56,4 +56,39 @@ void append_unquoted(std::string& out, std::string_view stored) {
   out.append(stored.substr(copied));
 }
 
+void BodyQuoter::feed(std::string_view piece, std::string& out) {
+  while (!piece.empty()) {
+    if (!at_line_start_) {  // the rest of a line goes out as it is
+      const std::size_t end = piece.find('\n');
+      const std::size_t take = end == std::string_view::npos ? piece.size() : end + 1;
+      out.append(piece.substr(0, take));
+      piece.remove_prefix(take);
+      at_line_start_ = end != std::string_view::npos;
+      continue;
+    }
+    const char c = piece.front();
+    if (matched_ == 0 && c == '>') {
+      out += '>';
+    } else if (c == marker[matched_]) {
+      if (++matched_ == marker.size()) {
+        out.append(1, '>').append(marker);
+        matched_ = 0;
+        at_line_start_ = false;
+      }
+    } else {  // not a record's first line: what was held back goes out, and `c` is the rest's
+      out.append(marker.substr(0, matched_));
+      matched_ = 0;
+      at_line_start_ = false;
+      continue;
+    }
+    piece.remove_prefix(1);
+  }
+}
+
+void BodyQuoter::finish(std::string& out) {
+  out.append(marker.substr(0, matched_));
+  matched_ = 0;
+  at_line_start_ = true;
+}
+
 }  // namespace postable

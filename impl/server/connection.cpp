@@ -122,22 +122,29 @@ void set_receive_timeout(int fd, Duration wait) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 }
 
-// What the client sent while the server runs, or what the stop means for the session.
-// False when the session was told something instead of reading: the caller sends and looks
-// again.
-bool read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
+// Whether a read that found the stream ended was the stop waking this worker (by shutting
+// its socket's reading side) rather than the client closing: the stop wakes the sessions
+// waiting for a command, and once the drain is over every session.
+bool woken_by_the_stop(DrainPhase phase, bool waited_for_command) {
+  return phase == DrainPhase::over || (phase == DrainPhase::stopping && waited_for_command);
+}
+
+// Reads what the client sent into the session, or tells the session what the stop means for
+// it; either way the caller then sends what the session says and looks again.
+void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
   Drain& drain = context.watch.drain;
   const DrainPhase phase = drain.phase();
   if (phase != DrainPhase::running && !context.told_to_stop) {
     context.told_to_stop = true;
     session.on_shutdown(monotonic_now());  // at once between messages, else after the reply
-    return false;
+    return;
   }
   if (phase == DrainPhase::over) {
     session.on_drain_over(monotonic_now());
-    return false;
+    return;
   }
-  if (!drain.may_wait(context.watch.worker, session.mode() == Mode::command)) return false;
+  const bool for_command = session.mode() == Mode::command;
+  if (!drain.may_wait(context.watch.worker, for_command)) return;  // the stop came first
   const Received got =
       receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);
   drain.waited(context.watch.worker);
@@ -145,12 +152,9 @@ bool read_or_stop(int fd, Session& session, ConnectionContext& context, Duration
     session.on_timeout(monotonic_now());
   } else if (got.bytes > 0) {
     session.feed(std::string_view(context.buffer.data(), std::size_t(got.bytes)), monotonic_now());
-  } else if (drain.phase() != DrainPhase::running) {
-    return false;  // woken for the stop: the next look tells the session
-  } else {
+  } else if (!woken_by_the_stop(drain.phase(), for_command)) {
     session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
   }
-  return true;
 }
 
 }  // namespace

@@ -122,13 +122,15 @@ std::uint64_t last_number(const std::filesystem::path& dir) {
 // Killed by strace at one system call of a backup: its link, each of its renames, the
 // folder's sync after them (strace counts calls per thread: the backup thread's second fsync
 // is the second backup's, of messages 5..8; the others are the first's, of 1..4). The backup
-// may run before the group's last 250 is sent: that message is then stored, unacknowledged. After
-// --resume every acknowledged message is there once and the next message takes the number after the
-// last stored.
+// may run before the group's last 250 is sent: that message is then stored, unacknowledged.
+// The folder's sync runs while deliveries append again, so the message after the group may be
+// stored too, unacknowledged. After --resume every acknowledged message is there once and the
+// next message takes the number after the last stored.
 BOOST_AUTO_TEST_CASE(killed_at_each_step_of_the_backup_then_resumed_loses_nothing) {
-  const std::vector<std::tuple<std::string, int, std::uint64_t>> steps{
-      {"linkat", 1, 4}, {"renameat", 1, 4}, {"renameat", 2, 4}, {"fsync", 2, 8}};
-  for (const auto& [call, when, group_end] : steps) {
+  // The call, which of its calls, the group's last number, how many may follow it.
+  const std::vector<std::tuple<std::string, int, std::uint64_t, std::uint64_t>> steps{
+      {"linkat", 1, 4, 0}, {"renameat", 1, 4, 0}, {"renameat", 2, 4, 0}, {"fsync", 2, 8, 1}};
+  for (const auto& [call, when, group_end, may_follow] : steps) {
     TemporaryFolder folder;
     Acknowledged acknowledged;
     {
@@ -140,7 +142,8 @@ BOOST_AUTO_TEST_CASE(killed_at_each_step_of_the_backup_then_resumed_loses_nothin
     }
     BOOST_TEST(acknowledged.bodies.size() >= group_end - 1, call << " " << when);
     const std::uint64_t next = last_number(folder.path()) + 1;
-    BOOST_TEST(next == group_end + 1, call << " " << when << ": next " << next);
+    BOOST_TEST((next >= group_end + 1 && next <= group_end + 1 + may_follow),
+               call << " " << when << ": next " << next);
     ServerProcess again(resumed, {}, POSTABLE_SMTPD, folder.path());
     Client client(again.port());
     client.reply();

@@ -116,4 +116,24 @@ BOOST_AUTO_TEST_CASE(a_message_that_outlasts_the_drain_is_cut_off_and_not_stored
   BOOST_TEST(server.read_file("mailbox").empty());
 }
 
+// A client that hangs up inside a message while the server drains: its session ends there,
+// and the server does not wait out the drain for it.
+BOOST_AUTO_TEST_CASE(a_hang_up_inside_a_message_during_the_drain_ends_the_session_at_once) {
+  ServerProcess server({"--drain", "5"});
+  Client writing(server.port());
+  BOOST_REQUIRE(writing.reply());
+  BOOST_REQUIRE(writing.ask("HELO w") == "250 postable");
+  BOOST_REQUIRE(writing.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
+  BOOST_REQUIRE(writing.ask("RCPT TO: c@d") == "250 2.1.5 OK");
+  BOOST_REQUIRE(writing.ask("DATA").rfind("354", 0) == 0);
+  writing.send("part of a message\r\n");
+  const auto stopped_at = Clock::now();
+  server.terminate();
+  std::this_thread::sleep_for(200ms);
+  writing.close();
+  BOOST_TEST(server.wait(6s) == 0);
+  BOOST_TEST(seconds_since(stopped_at) < 1.5);
+  BOOST_TEST(server.read_file("mailbox").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

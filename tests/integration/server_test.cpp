@@ -138,6 +138,59 @@ BOOST_AUTO_TEST_CASE(timeouts_fire_on_time_when_workers_sleep_at_once) {
   check_timeouts({"--timeout", "1", "--busy-poll", "0"});
 }
 
+namespace {
+
+struct Lateness {
+  std::string reply;
+  double after_start = 0;  // the 421, measured from before the connection (never short)
+  double late = 0;         // and beyond the deadline, from the greeting (never long)
+};
+
+// One client: greeted, a command that keeps the clock at `at` seconds into the step, silence.
+Lateness wait_for_the_421(int port, double at, const std::string& command, double timeout) {
+  Lateness seen;
+  const auto before = Clock::now();
+  Client client(port);
+  if (!client.reply()) return seen;
+  const auto greeted = Clock::now();
+  std::this_thread::sleep_until(greeted + std::chrono::duration<double>(at));
+  client.ask(command);
+  seen.reply = client.reply(std::chrono::seconds(5)).value_or("");
+  seen.after_start = seconds_since(before);
+  seen.late = seconds_since(greeted) - timeout;
+  return seen;
+}
+
+}  // namespace
+
+// Whenever in a step the client last sent something that keeps the clock (NOOP, RSET, an
+// error), the 421 comes at most 250 ms after the deadline: the coarse blocking wait must not
+// be begun with too little time left (a planted bug, mutant_server_waits_too_long, is 0.4 s
+// late when a NOOP comes midway).
+BOOST_AUTO_TEST_CASE(the_421_comes_on_time_whenever_the_last_aside_command_came) {
+  const double timeout = 2.0;
+  ServerProcess server({"--timeout", "2"});
+  const std::vector<double> moments{0.2, 0.6, 1.0, 1.3, 1.6, 1.9};
+  const std::vector<std::string> commands{"NOOP", "RSET", "bogus"};
+  std::vector<Lateness> seen(moments.size());
+  std::vector<std::thread> clients;
+  for (std::size_t i = 0; i < moments.size(); ++i) {
+    clients.emplace_back([&, i] {
+      seen[i] = wait_for_the_421(server.port(), moments[i], commands[i % 3], timeout);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  for (std::size_t i = 0; i < moments.size(); ++i) {
+    BOOST_TEST(seen[i].reply == "421 4.4.2 postable Error: timeout exceeded");
+    BOOST_TEST(seen[i].after_start >= timeout,
+               "the 421 came early after a command at " << moments[i] << " s");
+    BOOST_TEST(seen[i].late <= 0.25, "the 421 came " << seen[i].late << " s late after a "
+                                                     << commands[i % 3] << " at " << moments[i]
+                                                     << " s");
+  }
+  BOOST_TEST(server.stop() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(surplus_connections_wait_in_the_kernel_backlog) {
   ServerProcess server({"--threads", "4"});
   std::vector<std::unique_ptr<Client>> held;

@@ -56,6 +56,13 @@ SHAPES = [
 ]
 
 
+# Large messages, beside the sink and aiosmtpd only: what memory a server needs for them
+# (peak RSS) and its pace. Reported apart; no target of the shapes above counts it.
+BIG = Shape("10MB", "32 sessions (-d), 10 MB messages",
+            ["-s", "32", "-d", "-l", "10000000"], 64)
+BIG_SERVERS = ("smtpd", "smtp-sink", "aiosmtpd")
+
+
 # ---- checking the mailbox files ------------------------------------------------------------
 
 def check_mailbox_folder(checker, folder, expected, backup_every):
@@ -329,6 +336,15 @@ def report(table, names, rounds):
     return "\n".join(lines)
 
 
+def report_big(table, messages, rounds):
+    lines = ["%s: %s, %d messages (medians of %d rounds)" % (BIG.name, BIG.what, messages, rounds)]
+    for name in BIG_SERVERS:
+        m = table["big"]["median"][name]
+        lines.append("  %-10s %9.1f msgs/s  %6.0f MB/s  %7.1f MB peak RSS" % (
+            name, m["msgs_per_s"], m["msgs_per_s"] * 10, m["peak_rss_mb"]))
+    return "\n".join(lines)
+
+
 def targets(table):
     # smtp-sink and aiosmtpd sync nothing: the targets against them are smtpd's without syncs,
     # and the durable smtpd's own (against the sink, Postfix and itself) follow.
@@ -398,9 +414,10 @@ def main():
     print("servers on CPU 1, smtp-source on CPU 0" if pin else "not pinned", flush=True)
     lineup = servers(build, peers)
     names = [s.name for s in lineup]
-    counts = {s.name: max(1, round(s.messages * args.scale)) for s in SHAPES}
+    counts = {s.name: max(1, round(s.messages * args.scale)) for s in SHAPES + [BIG]}
     runs = {s.name: {n: [] for n in names} for s in SHAPES}
     probes = []
+    big = {n: [] for n in BIG_SERVERS}
     with tempfile.TemporaryDirectory(prefix="postable-peer-bench-") as scratch:
         for round_index in range(args.rounds):
             order = running_order(lineup, round_index)
@@ -411,17 +428,23 @@ def main():
                     runs[shape.name][server.name].append(figures)
                 if shape.name == "sequential":
                     probes.append(probe_sync(build, scratch))
+            for server in order:
+                if server.name in BIG_SERVERS:
+                    big[server.name].append(run_once(server, BIG, counts[BIG.name], build,
+                                                     peers, scratch, pin))
             print("round %d of %d done (%s first)" % (round_index + 1, args.rounds,
                                                       order[0].name), flush=True)
         sync_s = sync_seconds(scratch)
     table = {"rounds": args.rounds, "pinned": pin, "messages": counts, "runs": runs,
              "probe": probes,
+             "big": {"runs": big, "median": {n: medians(big[n]) for n in BIG_SERVERS}},
              "median": {s: {n: medians(runs[s][n]) for n in names} for s in runs},
              "sync_s": sync_s}
     print("one fdatasync of a small append here: %.1f us (median of 200); it adds %.1f us to"
           " a request and its reply (median of rounds)" % (
               sync_s * 1e6, statistics.median(p["adds_us"] for p in probes)))
     print(report(table, names, args.rounds))
+    print(report_big(table, counts[BIG.name], args.rounds))
     print("targets:\n" + targets(table))
     print("every acknowledged message of smtpd and aiosmtpd is in their mailbox files, and "
           "Postfix's queue holds every message it acknowledged")

@@ -1,7 +1,8 @@
 // Whatever the bodies hold, the mailbox file reads back as exactly the records written: the
 // same number of records, each with its number, envelope and body, byte for byte. Bodies are
 // built from the lines most likely to fool a reader: record heads (quoted or not), `Number:`
-// lines, empty lines, and lines that almost start a record.
+// lines, empty lines, and lines that almost start a record. The body quoted in pieces, as a
+// body too long to hold is written out, comes out as the body quoted whole.
 #define BOOST_TEST_MODULE record_property
 #define BOOST_TEST_DYN_LINK
 #include <rapidcheck.h>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/body_quoting.hpp"
 #include "core/record.hpp"
 
 namespace postable {
@@ -67,4 +69,26 @@ RC_BOOST_PROP(records_read_back_exactly_as_written, ()) {
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     RC_ASSERT(parsed.records[i] == (ParsedRecord{i + 1, "postable", envelopes[i]}));
   }
+}
+
+// Whatever the body and wherever it is cut, quoting it piece by piece gives the bytes that
+// quoting it whole gives. Lines are made of runs of `>`, parts of `Received: ` and text, so
+// that cuts fall inside a marker and inside a run of `>`.
+RC_BOOST_PROP(a_body_quoted_in_pieces_is_stored_as_one_quoted_whole, ()) {
+  const auto parts = *rc::gen::container<std::vector<std::string>>(rc::gen::element<std::string>(
+      ">", ">>>", "Received: ", "Rec", "eived: ", "Received:", " ", "x", "\n", "\n\n", "r"));
+  std::string body;
+  for (const std::string& part : parts) body += part;
+  std::string scratch;
+  const std::string whole(stored_body(body, scratch));
+  BodyQuoter quoter;
+  std::string pieces;
+  std::string_view rest = body;
+  while (!rest.empty()) {
+    const auto cut = std::size_t(*rc::gen::inRange<int>(1, int(rest.size()) + 1));
+    quoter.feed(rest.substr(0, cut), pieces);
+    rest.remove_prefix(cut);
+  }
+  quoter.finish(pieces);
+  RC_ASSERT(pieces == whole);
 }

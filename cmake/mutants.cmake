@@ -58,19 +58,22 @@ function(postable_mutant_test name expect)
   postable_expect_failure(${name} "${expect}" "")
 endfunction()
 
-# postable_mutated_sources(NAME TARGET FILE FROM TO): the sources of TARGET with FILE (one
-# of them) mutated, in NAME_sources of the caller, to compile into a test whole.
+# postable_mutated_sources(NAME TARGET FILE FROM TO): FILE (one of TARGET's sources) mutated,
+# in NAME_sources of the caller. Compile it into the test and link TARGET after it: the
+# mutated object defines every symbol of the original, so the linker never takes the
+# original's member from the static library, and the rest of TARGET is built only once.
 function(postable_mutated_sources name target file from to)
   postable_mutant(${name} ${file} "${from}" "${to}")
   get_target_property(files ${target} SOURCES)
   get_target_property(folder ${target} SOURCE_DIR)
-  set(sources)
+  set(found OFF)
   foreach(source ${files})
     if(${folder}/${source} STREQUAL ${file})
-      list(APPEND sources ${${name}_copy})
-    else()
-      list(APPEND sources ${folder}/${source})
+      set(found ON)
     endif()
   endforeach()
-  set(${name}_sources ${sources} PARENT_SCOPE)
+  if(NOT found)
+    message(FATAL_ERROR "mutant ${name}: ${file} is not a source of ${target}")
+  endif()
+  set(${name}_sources ${${name}_copy} PARENT_SCOPE)
 endfunction()

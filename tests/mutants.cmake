@@ -96,7 +96,7 @@ postable_mutated_sources(sim_not_replayable postable_sim ${PROJECT_SOURCE_DIR}/s
   [=[rng_(params.seed),]=]
   [=[rng_(params.seed + [] { static std::uint64_t worlds = 0; return worlds++; }()),]=])
 add_executable(mutant_sim_not_replayable property/sim_property.cpp ${sim_not_replayable_sources})
-target_link_libraries(mutant_sim_not_replayable PRIVATE postable_peer rapidcheck
+target_link_libraries(mutant_sim_not_replayable PRIVATE postable_sim postable_peer rapidcheck
                       Boost::unit_test_framework postable_warnings)
 postable_expect_failure(sim_not_replayable "first\\.summary\\(\\)\\.digest" "")
 
@@ -109,7 +109,7 @@ function(postable_core_mutant name source from to run)
   postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
                            "${from}" "${to}")
   add_executable(mutant_${name} ${ARG_SOURCES} ${${name}_sources})
-  target_link_libraries(mutant_${name} PRIVATE postable_model rapidcheck
+  target_link_libraries(mutant_${name} PRIVATE postable_core postable_model rapidcheck
                         Boost::unit_test_framework postable_warnings)
   target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl
                                                      ${CMAKE_CURRENT_SOURCE_DIR})
@@ -190,8 +190,8 @@ if(POSTABLE_PROOFS)
                    ${${name}_sources})
     target_include_directories(mutant_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
                                ${PROJECT_SOURCE_DIR}/impl)
-    target_link_libraries(mutant_${name} PRIVATE postable_model Boost::unit_test_framework
-                          postable_warnings)
+    target_link_libraries(mutant_${name} PRIVATE postable_core postable_model
+                          Boost::unit_test_framework postable_warnings)
     postable_expect_failure(${name} "${expect}" "${run}" LABEL proof NO_COUNTEREXAMPLE)
   endfunction()
   # The recipient limit off by one: the first alphabet's walk reaches the fifth RCPT.
@@ -216,12 +216,12 @@ function(postable_crash_mutant name file from to expect)
     postable_mutated_sources(${name} postable_core ${file} "${from}" "${to}")
     add_executable(mutant_${name} ${crash_sources} ${${name}_sources}
                    ${PROJECT_SOURCE_DIR}/impl/server/file_store.cpp)
-    target_link_libraries(mutant_${name} PRIVATE postable_model)
+    target_link_libraries(mutant_${name} PRIVATE postable_core postable_model)
     target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
   elseif(file MATCHES "\\.cpp$")
     postable_mutated_sources(${name} postable_server ${file} "${from}" "${to}")
     add_executable(mutant_${name} ${crash_sources} ${${name}_sources})
-    target_link_libraries(mutant_${name} PRIVATE postable_core Threads::Threads)
+    target_link_libraries(mutant_${name} PRIVATE postable_server postable_core Threads::Threads)
   else()
     postable_mutant(${name} ${file} "${from}" "${to}")
     add_executable(mutant_${name} ${crash_sources})
@@ -274,7 +274,7 @@ add_executable(smtpd_waits_too_long ${PROJECT_SOURCE_DIR}/impl/server/main.cpp
                ${server_waits_too_long_sources})
 target_include_directories(smtpd_waits_too_long BEFORE PRIVATE
                            ${PROJECT_BINARY_DIR}/mutants/server_waits_too_long)
-target_link_libraries(smtpd_waits_too_long PRIVATE postable_core CLI11::CLI11 Threads::Threads
+target_link_libraries(smtpd_waits_too_long PRIVATE postable_server CLI11::CLI11
                       postable_warnings)
 add_executable(mutant_server_waits_too_long integration/server_test.cpp
                integration/server_mailbox_test.cpp integration/server_crash_test.cpp

@@ -148,7 +148,8 @@ postable_core_mutant_test(session_junk_limit_one_early session.cpp
 
 # postable_record_mutant(NAME SOURCE FROM TO): the record property so.
 function(postable_record_mutant name source from to)
-  postable_core_mutant(${name} ${source} "${from}" "${to}" "" SOURCES property/record_property.cpp)
+  postable_core_mutant(${name} ${source} "${from}" "${to}" ""
+                       SOURCES $<TARGET_OBJECTS:postable_record_objects>)
 endfunction()
 # A store that does not quote: a body line that looks like a record's first line is taken for one.
 postable_record_mutant(record_body_forges_a_record body_quoting.cpp
@@ -170,7 +171,7 @@ postable_record_mutant(record_reader_keeps_the_quote record.cpp
 # postable_sync_mutant(NAME FROM TO): the sync ledger property over a mutated SyncLedger.
 function(postable_sync_mutant name from to)
   postable_core_mutant(${name} sync_ledger.cpp "${from}" "${to}" ""
-                       SOURCES property/sync_ledger_property.cpp)
+                       SOURCES $<TARGET_OBJECTS:postable_sync_objects>)
 endfunction()
 # A failed sync that keeps the records appended while it ran (their pages were never synced).
 postable_sync_mutant(sync_failure_keeps_late_records
@@ -185,13 +186,12 @@ if(POSTABLE_PROOFS)
   function(postable_table_mutant name source from to expect run)
     postable_mutated_sources(${name} postable_core ${PROJECT_SOURCE_DIR}/impl/core/${source}
                              "${from}" "${to}")
-    add_executable(mutant_${name} property/table_exhaustive_test.cpp
-                   property/reference_session.cpp support/harness.cpp support/transcript.cpp
+    add_executable(mutant_${name} $<TARGET_OBJECTS:postable_table_walk_objects>
                    ${${name}_sources})
     target_include_directories(mutant_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
                                ${PROJECT_SOURCE_DIR}/impl)
-    target_link_libraries(mutant_${name} PRIVATE postable_core postable_model
-                          Boost::unit_test_framework postable_warnings)
+    target_link_libraries(mutant_${name} PRIVATE postable_test_support postable_core
+                          postable_model Boost::unit_test_framework postable_warnings)
     postable_expect_failure(${name} "${expect}" "${run}" LABEL proof NO_COUNTEREXAMPLE)
   endfunction()
   # The recipient limit off by one: the first alphabet's walk reaches the fifth RCPT.
@@ -214,13 +214,12 @@ set(crash_run every_crash_of_a_small_world_keeps_every_acknowledged_message)
 function(postable_crash_mutant name file from to expect)
   if(file MATCHES "/impl/core/")
     postable_mutated_sources(${name} postable_core ${file} "${from}" "${to}")
-    add_executable(mutant_${name} ${crash_sources} ${${name}_sources}
-                   ${PROJECT_SOURCE_DIR}/impl/server/file_store.cpp)
-    target_link_libraries(mutant_${name} PRIVATE postable_core postable_model)
+    add_executable(mutant_${name} $<TARGET_OBJECTS:postable_crash_objects> ${${name}_sources})
+    target_link_libraries(mutant_${name} PRIVATE postable_server postable_core postable_model)
     target_include_directories(mutant_${name} PRIVATE ${PROJECT_SOURCE_DIR}/impl)
   elseif(file MATCHES "\\.cpp$")
     postable_mutated_sources(${name} postable_server ${file} "${from}" "${to}")
-    add_executable(mutant_${name} ${crash_sources} ${${name}_sources})
+    add_executable(mutant_${name} $<TARGET_OBJECTS:postable_crash_objects> ${${name}_sources})
     target_link_libraries(mutant_${name} PRIVATE postable_server postable_core Threads::Threads)
   else()
     postable_mutant(${name} ${file} "${from}" "${to}")

@@ -14,6 +14,16 @@ using namespace std::chrono_literals;
 
 const std::string shutting_down = "421 4.3.2 postable Error: shutting down";
 
+// A client just connected, greeted and then inside a message (HELO, MAIL, RCPT and
+// DATA accepted).
+void start_a_message(Client& client, const std::string& helo) {
+  BOOST_REQUIRE(client.reply());
+  BOOST_REQUIRE(client.ask("HELO " + helo) == "250 postable");
+  BOOST_REQUIRE(client.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
+  BOOST_REQUIRE(client.ask("RCPT TO: c@d") == "250 2.1.5 OK");
+  BOOST_REQUIRE(client.ask("DATA").rfind("354", 0) == 0);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(limits_and_stop)
@@ -74,11 +84,7 @@ BOOST_AUTO_TEST_CASE(a_stop_tells_waiting_sessions_at_once_and_lets_a_message_en
   BOOST_REQUIRE(idle.reply());
   BOOST_REQUIRE(idle.ask("HELO h") == "250 postable");
   Client writing(server.port());
-  BOOST_REQUIRE(writing.reply());
-  BOOST_REQUIRE(writing.ask("HELO w") == "250 postable");
-  BOOST_REQUIRE(writing.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
-  BOOST_REQUIRE(writing.ask("RCPT TO: c@d") == "250 2.1.5 OK");
-  BOOST_REQUIRE(writing.ask("DATA").rfind("354", 0) == 0);
+  start_a_message(writing, "w");
   writing.send("first line\r\n");
   const auto stopped_at = Clock::now();
   server.terminate();
@@ -97,11 +103,7 @@ BOOST_AUTO_TEST_CASE(a_stop_tells_waiting_sessions_at_once_and_lets_a_message_en
 BOOST_AUTO_TEST_CASE(a_message_that_outlasts_the_drain_is_cut_off_and_not_stored) {
   ServerProcess server({"--drain", "1"});
   Client writing(server.port());
-  BOOST_REQUIRE(writing.reply());
-  BOOST_REQUIRE(writing.ask("HELO w") == "250 postable");
-  BOOST_REQUIRE(writing.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
-  BOOST_REQUIRE(writing.ask("RCPT TO: c@d") == "250 2.1.5 OK");
-  BOOST_REQUIRE(writing.ask("DATA").rfind("354", 0) == 0);
+  start_a_message(writing, "w");
   const auto stopped_at = Clock::now();
   server.terminate();
   std::optional<std::string> heard;
@@ -121,11 +123,7 @@ BOOST_AUTO_TEST_CASE(a_message_that_outlasts_the_drain_is_cut_off_and_not_stored
 BOOST_AUTO_TEST_CASE(a_hang_up_inside_a_message_during_the_drain_ends_the_session_at_once) {
   ServerProcess server({"--drain", "5"});
   Client writing(server.port());
-  BOOST_REQUIRE(writing.reply());
-  BOOST_REQUIRE(writing.ask("HELO w") == "250 postable");
-  BOOST_REQUIRE(writing.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
-  BOOST_REQUIRE(writing.ask("RCPT TO: c@d") == "250 2.1.5 OK");
-  BOOST_REQUIRE(writing.ask("DATA").rfind("354", 0) == 0);
+  start_a_message(writing, "w");
   writing.send("part of a message\r\n");
   const auto stopped_at = Clock::now();
   server.terminate();

@@ -20,27 +20,33 @@ bool DrainLedger::may_wait(std::size_t worker, bool for_command) {
   return true;
 }
 
-void DrainLedger::waited(std::size_t worker) {
+bool DrainLedger::waited(std::size_t worker) {
   POSTABLE_ASSERT(worker < workers_.size() && workers_[worker] != Worker::idle);
+  const bool woken = workers_[worker] == Worker::woken;
   workers_[worker] = Worker::busy;
+  return woken;
+}
+
+// The workers `wanted` picks, marked woken if they wait (a busy one is not waiting yet: it
+// will see the phase before it does).
+std::vector<std::size_t> DrainLedger::wake_all(bool (*wanted)(Worker)) {
+  std::vector<std::size_t> wake;
+  for (std::size_t w = 0; w < workers_.size(); ++w) {
+    if (!wanted(workers_[w])) continue;
+    wake.push_back(w);
+    if (workers_[w] != Worker::busy) workers_[w] = Worker::woken;
+  }
+  return wake;
 }
 
 std::vector<std::size_t> DrainLedger::stop() {
   if (phase_ == DrainPhase::running) phase_ = DrainPhase::stopping;
-  std::vector<std::size_t> wake;
-  for (std::size_t w = 0; w < workers_.size(); ++w) {
-    if (workers_[w] == Worker::waiting_for_command) wake.push_back(w);
-  }
-  return wake;
+  return wake_all([](Worker w) { return w == Worker::waiting_for_command; });
 }
 
 std::vector<std::size_t> DrainLedger::end_drain() {
   phase_ = DrainPhase::over;
-  std::vector<std::size_t> wake;
-  for (std::size_t w = 0; w < workers_.size(); ++w) {
-    if (workers_[w] != Worker::idle) wake.push_back(w);
-  }
-  return wake;
+  return wake_all([](Worker w) { return w != Worker::idle; });
 }
 
 }  // namespace postable

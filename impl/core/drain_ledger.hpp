@@ -28,7 +28,9 @@ class DrainLedger {
   // A worker is about to wait for its client, for a command or for more of a message.
   // False when it must not (the stop has come for it): it looks at the phase again.
   bool may_wait(std::size_t worker, bool for_command);
-  void waited(std::size_t worker);
+  // The wait is over; true when the stop or the drain's end woke it (its stream then looks
+  // ended, but the client did not close it).
+  bool waited(std::size_t worker);
 
   // The stop: the workers to wake, every one waiting for a command.
   std::vector<std::size_t> stop();
@@ -38,8 +40,9 @@ class DrainLedger {
   DrainPhase phase() const { return phase_; }
 
  private:
-  enum class Worker : std::uint8_t { idle, busy, waiting_for_command, waiting_for_data };
+  enum class Worker : std::uint8_t { idle, busy, waiting_for_command, waiting_for_data, woken };
   std::vector<Worker> workers_;
+  std::vector<std::size_t> wake_all(bool (*wanted)(Worker));
   DrainPhase phase_ = DrainPhase::running;
 };
 

@@ -73,6 +73,7 @@ class Session {
   bool wants_input() const { return mode() == Mode::command || mode() == Mode::data; }
   bool awaiting_delivery() const { return mode() == Mode::store; }
   bool closed() const { return mode() == Mode::closed; }
+  bool stopping() const { return stopping_; }  // told of the server's stop
   // Bytes the session holds for the client: the framer's buffers and input kept back.
   std::size_t buffered_bytes() const { return framer_.buffered_bytes() + held_.capacity(); }
 

@@ -122,20 +122,12 @@ void set_receive_timeout(int fd, Duration wait) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 }
 
-// Whether a read that found the stream ended was the stop waking this worker (by shutting
-// its socket's reading side) rather than the client closing: the stop wakes the sessions
-// waiting for a command, and once the drain is over every session.
-bool woken_by_the_stop(DrainPhase phase, bool waited_for_command) {
-  return phase == DrainPhase::over || (phase == DrainPhase::stopping && waited_for_command);
-}
-
 // Reads what the client sent into the session, or tells the session what the stop means for
 // it; either way the caller then sends what the session says and looks again.
 void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
   Drain& drain = context.watch.drain;
   const DrainPhase phase = drain.phase();
-  if (phase != DrainPhase::running && !context.told_to_stop) {
-    context.told_to_stop = true;
+  if (phase != DrainPhase::running && !session.stopping()) {
     session.on_shutdown(monotonic_now());  // at once between messages, else after the reply
     return;
   }
@@ -143,16 +135,16 @@ void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration
     session.on_drain_over(monotonic_now());
     return;
   }
-  const bool for_command = session.mode() == Mode::command;
-  if (!drain.may_wait(context.watch.worker, for_command)) return;  // the stop came first
+  if (!drain.may_wait(context.watch.worker, session.mode() == Mode::command)) return;
   const Received got =
       receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);
-  drain.waited(context.watch.worker);
+  // A stream that ended because the stop shut its reading side is not the client's close.
+  const bool woken_by_the_stop = drain.waited(context.watch.worker);
   if (got.deadline_passed) {
     session.on_timeout(monotonic_now());
   } else if (got.bytes > 0) {
     session.feed(std::string_view(context.buffer.data(), std::size_t(got.bytes)), monotonic_now());
-  } else if (!woken_by_the_stop(drain.phase(), for_command)) {
+  } else if (!woken_by_the_stop) {
     session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
   }
 }
@@ -165,7 +157,6 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
   const int fd = connection.socket.get();
   const Duration long_wait = long_wait_for(config.timeout);
   set_receive_timeout(fd, long_wait);
-  context.told_to_stop = false;
   context.watch.drain.serving(context.watch.worker, fd);
   // The last row is named once, at the end, not formatted for every command.
   const model::Row* last_row = nullptr;

@@ -34,7 +34,6 @@ struct ConnectionContext {
   std::span<char> buffer;  // the worker's read buffer
   Duration busy_poll;      // how long to look for the client's next command before sleeping
   StopWatch watch;
-  bool told_to_stop = false;  // this connection's session was told of the stop
 };
 
 // After the stop, a session waiting for a command is told at once, one inside a message once

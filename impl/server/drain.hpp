@@ -34,9 +34,9 @@ class Drain {
     std::lock_guard lock(mutex_);
     return ledger_.may_wait(worker, for_command);
   }
-  void waited(std::size_t worker) {
+  bool waited(std::size_t worker) {  // true: the stop woke it
     std::lock_guard lock(mutex_);
-    ledger_.waited(worker);
+    return ledger_.waited(worker);
   }
   void worker_left() {
     std::lock_guard lock(mutex_);
@@ -60,6 +60,7 @@ class Drain {
   }
 
  private:
+  // Under the lock, so no worker closes (and no accept reuses) a descriptor being shut here.
   void wake(const std::vector<std::size_t>& workers) {
     phase_.store(ledger_.phase(), std::memory_order_release);
     for (std::size_t worker : workers) shutdown(fds_[worker], SHUT_RD);

@@ -100,13 +100,7 @@ bool FileStore::append(std::string_view head, std::string_view body, std::string
 
 bool FileStore::sync() {
   if (!synced()) return true;
-  if (folder_unsynced_) {
-    if (const int error = folder_.sync_folder(); error != 0) {
-      sync_error_ = folder_sync_failed(error);
-      return false;
-    }
-    folder_unsynced_ = false;
-  }
+  if (!sync_names()) return false;  // the folder first, if a move left it unsynced
   data_syncs_.fetch_add(1, std::memory_order_relaxed);
   const auto start = std::chrono::steady_clock::now();
   const int error = folder_.sync_data(file_);

@@ -114,8 +114,10 @@ namespace {
 
 // smtpd with a backup every 4 messages, killed by strace at the backup's rename number `when`
 // (1: of `mailbox.1-4.partial` over `mailbox.1-4`; 2: of `mailbox.next` over `mailbox`), after
-// it acknowledged messages 1..4; then a new smtpd started on the folder (no --resume) and
-// stopped. Returns the mailbox files the folder then holds, by name.
+// it acknowledged messages 1..3 and stored 4 (whose 250 the kill may beat: the backup thread
+// can run the group's sync and move it before the delivery's thread replies); then a new
+// smtpd started on the folder (no --resume) and stopped. Returns the mailbox files the folder
+// then holds, by name.
 std::map<std::string, std::string> crash_at_backup_rename_then_start(int when) {
   ServerProcess first({"--backup-every", "4"},
                       {"strace", "-f", "-o", "/dev/null", "-e", "trace=renameat", "-e",
@@ -123,10 +125,12 @@ std::map<std::string, std::string> crash_at_backup_rename_then_start(int when) {
   Client client(first.port());
   client.reply();
   client.ask("HELO h");
-  for (int n = 1; n <= 4; ++n) {
+  for (int n = 1; n <= 3; ++n) {
     BOOST_TEST(send_message(client, "a@b", "c@d", {"message " + std::to_string(n)}) ==
                "250 OK: delivered message " + std::to_string(n));
   }
+  const std::string fourth = send_message(client, "a@b", "c@d", {"message 4"});
+  BOOST_TEST((fourth == "250 OK: delivered message 4" || fourth.empty()), fourth);
   BOOST_TEST(client.closed_by_server(), "smtpd was not killed at rename " << when);
   first.stop();
   ServerProcess second({"--backup-every", "4"}, {}, POSTABLE_SMTPD, first.dir());

@@ -76,10 +76,13 @@ BOOST_AUTO_TEST_CASE(the_stop_wakes_command_waiters_and_the_drain_end_wakes_ever
   BOOST_TEST((drain.phase() == DrainPhase::stopping));
   BOOST_TEST(!drain.may_wait(3, true));  // a session between messages is told instead
   BOOST_TEST(drain.may_wait(3, false));  // one inside a message may still wait for it
-  drain.waited(1);
+  BOOST_TEST(drain.waited(1));           // the stop woke it: its stream did not end
   drain.serving(1, false);
+  BOOST_TEST(!drain.waited(3));  // the stop left it waiting: an end of stream is the client's
+  BOOST_TEST(drain.may_wait(3, false));
   BOOST_TEST((drain.end_drain() == std::vector<std::size_t>{2, 3}));
-  drain.waited(2);
+  BOOST_TEST(drain.waited(2));
+  BOOST_TEST(drain.waited(3));
   BOOST_TEST(!drain.may_wait(2, false));
   BOOST_TEST((drain.phase() == DrainPhase::over));
 }

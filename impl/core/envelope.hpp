@@ -11,6 +11,9 @@ struct Envelope {
   std::string sender;
   std::vector<std::string> recipients;
   std::string body;  // dot-unstuffed lines, each ending in LF (a CRLF ending becomes LF)
+  // How many bytes of the body came before `body` and were kept elsewhere (the server's
+  // spool, see Session::body_to_spill()); 0 when `body` is all of it.
+  std::uint64_t body_offset = 0;
 
   friend bool operator==(const Envelope&, const Envelope&) = default;
 };

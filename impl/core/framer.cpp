@@ -69,6 +69,13 @@ void Framer::start_data() {
   pending_cr_ = false;
   message_bytes_ = 0;
   too_big_ = false;
+  handed_out_ = 0;
+  body_.clear();
+}
+
+void Framer::body_handed_out() {
+  POSTABLE_ASSERT(in_data_);
+  handed_out_ += body_.size();
   body_.clear();
 }
 

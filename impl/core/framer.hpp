@@ -8,7 +8,9 @@
 // Data mode (after start_data()): the message ends at CR LF . CR LF only (a `.` line
 // reached through or ended by a bare LF is data). A leading dot followed by more bytes is
 // removed. The body is kept as lines ending in LF; once the message is certainly over
-// message_bytes_max it is discarded and only counted, so memory stays bounded.
+// message_bytes_max it is discarded and only counted, so memory stays bounded. A caller that
+// keeps a long body elsewhere (the server's spool) takes what is held in pieces as it comes
+// (held_body(), then body_handed_out()); take_body() then gives the rest.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,12 @@ class Framer {
   Piece next(std::string_view& input);
 
   void start_data();
+  // The body received and not yet handed out (empty once the message is over the limit).
+  std::string_view held_body() const { return body_; }
+  // The caller took held_body(): it is no longer kept (its storage is, for what follows).
+  void body_handed_out();
+  // How many body bytes of this message were handed out: take_body() is what follows them.
+  std::uint64_t body_bytes_handed_out() const { return handed_out_; }
   std::string take_body();
   // Takes back the storage of a body handed out by take_body(), so that the next message is
   // read into it instead of a string grown afresh. Kept only up to reused_body_bytes_max.
@@ -71,6 +79,7 @@ class Framer {
   bool pending_cr_ = false;  // a CR ended the last fragment mid-line; is an LF next?
   std::uint64_t message_bytes_ = 0;
   bool too_big_ = false;
+  std::uint64_t handed_out_ = 0;
   std::string body_;
 };
 

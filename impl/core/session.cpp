@@ -128,6 +128,13 @@ void Session::count_errors(model::Input input, const model::Row& row, Instant no
   }
 }
 
+std::optional<Session::BodyPiece> Session::body_to_spill(std::size_t held_max) const {
+  if (mode() != Mode::data || framer_.held_body().size() < held_max || held_max == 0) {
+    return std::nullopt;
+  }
+  return BodyPiece{framer_.held_body(), framer_.body_bytes_handed_out()};
+}
+
 std::optional<Envelope> Session::take_delivery() {
   std::optional<Envelope> out = std::move(delivery_);
   delivery_.reset();
@@ -161,7 +168,8 @@ void Session::apply(model::Input input, Outcome outcome, const ReplyValues& valu
     case Action::deliver:
       POSTABLE_ASSERT(helo_.has_value() && transaction_.has_value());
       delivery_.emplace(Envelope{*helo_, std::move(transaction_->sender),
-                                 std::move(transaction_->recipients), framer_.take_body()});
+                                 std::move(transaction_->recipients), framer_.take_body(),
+                                 framer_.body_bytes_handed_out()});
       transaction_.reset();
       break;
     case Action::reset:

@@ -4,6 +4,8 @@
 //   Session(config, now)            the greeting is queued at once
 //   feed(bytes, now)                only while wants_input(); may stop early at a delivery,
 //                                   keeping the rest of `bytes` until on_delivered/failed
+//   body_to_spill(held_max)         optional, while a message comes in: a long body's bytes,
+//   body_spilled()                  to be kept elsewhere; the delivery then holds the rest
 //   take_delivery()                 after feed, when awaiting_delivery(): the message to store
 //   on_delivered(n, now) / on_delivery_failed(now)   the store's answer; input resumes
 //   reuse_body_storage(body)        optional, after the store: saves regrowing the next body
@@ -63,6 +65,16 @@ class Session {
   // The replies not yet sent; clear_output() once they are, which keeps the buffer for the next.
   const std::string& output() const { return output_; }
   void clear_output() { output_.clear(); }
+  // A piece of the body of the message coming in: `offset` body bytes were spilled before it.
+  struct BodyPiece {
+    std::string_view bytes;
+    std::uint64_t offset = 0;
+  };
+  // Once the body held reaches `held_max` bytes while a message comes in: that body, for the
+  // caller to keep (the server's spool); body_spilled() once it has. So a session holds a
+  // bounded part of any body; the delivery's Envelope::body is what follows the pieces.
+  std::optional<BodyPiece> body_to_spill(std::size_t held_max) const;
+  void body_spilled() { framer_.body_handed_out(); }
   std::optional<Envelope> take_delivery();
   // After the store: the delivered body's storage, to read the next message into.
   void reuse_body_storage(std::string body) { framer_.reuse_body_storage(std::move(body)); }

@@ -149,6 +149,21 @@ void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration
   }
 }
 
+// Stores the message the session has complete, and tells it the outcome.
+void deliver_one(Session& session, const Deliver& deliver, Spool& spool, ConnectionReport& report) {
+  std::optional<Envelope> envelope = session.take_delivery();
+  const std::optional<StoredBody> body = spool.stored_body(*envelope);
+  const std::optional<std::uint64_t> number = body ? deliver(*envelope, *body) : std::nullopt;
+  if (number) {
+    ++report.messages;
+    session.on_delivered(*number, monotonic_now());
+  } else {
+    if (!body) report.spool_error = spool.last_error();
+    session.on_delivery_failed(monotonic_now());
+  }
+  session.reuse_body_storage(std::move(envelope->body));
+}
+
 }  // namespace
 
 ConnectionReport serve_connection(Connection& connection, const SessionConfig& config,
@@ -171,22 +186,19 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
     }
     if (session.closed()) break;
     if (session.awaiting_delivery()) {
-      std::optional<Envelope> envelope = session.take_delivery();
-      const std::optional<std::uint64_t> number = deliver(*envelope);
-      if (number) {
-        ++report.messages;
-        session.on_delivered(*number, monotonic_now());
-      } else {
-        session.on_delivery_failed(monotonic_now());
-      }
-      session.reuse_body_storage(std::move(envelope->body));
+      deliver_one(session, deliver, context.spool, report);
       continue;
+    }
+    if (const auto piece = session.body_to_spill(body_held_max)) {
+      context.spool.write(piece->bytes, piece->offset);
+      session.body_spilled();
     }
     read_or_stop(fd, session, context, long_wait);
   }
   context.watch.drain.serving(context.watch.worker, -1);
   if (last_row != nullptr) report.ending = describe(*last_row);
   report.ending += broke;
+  if (!report.spool_error.empty()) report.ending += " (" + report.spool_error + ")";
   return report;
 }
 

@@ -13,15 +13,18 @@
 #include "core/session.hpp"
 #include "server/drain.hpp"
 #include "server/socket.hpp"
+#include "server/spool.hpp"
 
 namespace postable {
 
 struct ConnectionReport {
   std::uint64_t messages = 0;
-  std::string ending;  // the last row, e.g. "RCPT -> CLOSED on QUIT ok / 221", or why it broke
+  std::string ending;       // the last row, e.g. "RCPT -> CLOSED on QUIT ok / 221", or why it broke
+  std::string spool_error;  // why a long message could not be stored, if one could not
 };
 
-using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&)>;
+// Stores a message: the envelope's head and its body as stored (Mailbox::deliver()).
+using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&, const StoredBody&)>;
 
 // How a worker's connection hears of the server's stop: the drain, and which worker it is.
 struct StopWatch {
@@ -34,7 +37,12 @@ struct ConnectionContext {
   std::span<char> buffer;  // the worker's read buffer
   Duration busy_poll;      // how long to look for the client's next command before sleeping
   StopWatch watch;
+  Spool& spool;  // where a long body goes as it comes
 };
+
+// The most of a body a connection holds before it goes to the spool (a read's worth more may
+// come in before it does): so a connection's memory is bounded whatever the message size.
+inline constexpr std::size_t body_held_max = 256 * 1024;
 
 // After the stop, a session waiting for a command is told at once, one inside a message once
 // it ends (or the drain does): protocol.md, "Shutdown".

@@ -85,11 +85,17 @@ void FileStore::carry_out(const RecoveryPlan& plan) {
   }
 }
 
-bool FileStore::append(std::string_view head, std::string_view body, std::string_view end) {
+bool FileStore::append(std::string_view head, const StoredBody& body, std::string_view end) {
   if (broken_) return fail("mailbox could not be cut back after a failed sync");
-  const std::array<std::string_view, 3> parts{head, body, end};
-  if (folder_.append(file_, parts)) {
-    size_bytes_ += head.size() + body.size() + end.size();
+  const std::array<std::string_view, 3> whole{head, body.rest, end};
+  const std::array<std::string_view, 2> rest{body.rest, end};
+  const bool spooled = body.front.bytes > 0;
+  const bool appended = spooled ? folder_.append(file_, std::span(&head, 1)) &&
+                                      folder_.append_copy(file_, body.front) &&
+                                      folder_.append(file_, rest)
+                                : folder_.append(file_, whole);
+  if (appended) {
+    size_bytes_ += head.size() + body.front.bytes + body.rest.size() + end.size();
     return true;
   }
   last_error_ = folder_.last_error();

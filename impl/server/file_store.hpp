@@ -9,7 +9,8 @@
 //     or an empty one; the old file loses only its name, so a backup that shared it keeps
 //     its content.
 //   append: the record, whole, in the page cache; a crash may keep any prefix of what was
-//     appended since the last sync (recovery cuts a torn record).
+//     appended since the last sync (recovery cuts a torn record). A spooled body makes it
+//     three steps (head, the copy, the rest), each of which such a crash may tear as well.
 //   sync: fdatasync; only now does the monitor reply 250 to the records it covers.
 //   move_to_backup: see the steps in core/recovery.hpp; sync_names() syncs the folder after
 //     them (and sync() does first, if it has not).
@@ -43,8 +44,9 @@ class FileStore {
   // RecoveryError::line(), and then no file has been changed.
   RecoveryPlan resume();
 
-  // Appends head, body and end as one record; false (and nothing written) on failure.
-  bool append(std::string_view head, std::string_view body, std::string_view end);
+  // Appends head, body and end as one record; false (and nothing written) on failure. A body
+  // with a front in a spool is copied in (one write, the copy, one more write).
+  bool append(std::string_view head, const StoredBody& body, std::string_view end);
   std::uint64_t size_bytes() const { return size_bytes_; }
   // Every record appended so far on stable storage (and the folder, if a backup changed it).
   // With Durability::none, true at once. On failure the reason is sync_error().

@@ -18,6 +18,19 @@ struct FileContent {
   std::string bytes;
 };
 
+// The first `bytes` of a file open outside the folder (a worker's spool, server/spool.hpp).
+struct OutsideBytes {
+  int fd = -1;
+  std::uint64_t bytes = 0;
+};
+
+// A record's body as a store appends it, in its stored form (core/body_quoting.hpp): the
+// front, if the body was too long to hold, in a spool; the rest in memory.
+struct StoredBody {
+  OutsideBytes front;
+  std::string_view rest;
+};
+
 class Folder {
  public:
   using Handle = int;
@@ -26,13 +39,18 @@ class Folder {
 
   virtual ~Folder() = default;
 
-  // A new empty file opened for appending; no_file if the name exists (a symlink included).
+  // A new empty file opened for appending (appends go on at its end: the store is its one
+  // writer); no_file if the name exists (a symlink included).
   virtual Handle create(const std::string& name) = 0;
   // An existing regular file opened for appending, never through a symlink.
   virtual Handle open_existing(const std::string& name) = 0;
   // Appends the parts (at most four) in order; false on failure, when a part of them may
   // have been written.
   virtual bool append(Handle file, std::span<const std::string_view> parts) = 0;
+  // Appends `from`'s bytes, copied without passing through this process where the kernel can;
+  // false on failure, when a part of them may have been written.
+  virtual bool append_copy(Handle file, OutsideBytes from) = 0;
+  // Cuts the file to `size` bytes; the next append goes on from there.
   virtual bool truncate(Handle file, std::uint64_t size) = 0;
   // The file's data (and the size that reaches it) on stable storage: fdatasync. Returns 0 or
   // the errno of the failure, and leaves last_error() alone: a sync runs beside appends.

@@ -23,6 +23,7 @@
 #include "core/mailbox_ledger.hpp"
 #include "core/record.hpp"
 #include "core/sync_ledger.hpp"
+#include "server/folder.hpp"
 #include "server/sync.hpp"
 
 namespace postable {
@@ -53,7 +54,12 @@ class Mailbox {
   std::optional<std::uint64_t> deliver(const Envelope& envelope) {
     // A quoted copy only when a body line could be taken for a record's first line.
     std::string quoted;
-    const std::string_view body = stored_body(envelope.body, quoted);
+    return deliver(envelope, StoredBody{{}, stored_body(envelope.body, quoted)});
+  }
+
+  // The same for a body already in its stored form, perhaps partly in a spool: the record is
+  // the envelope's head and `body`.
+  std::optional<std::uint64_t> deliver(const Envelope& envelope, const StoredBody& body) {
     std::unique_lock lock(mutex_);
     while (!ledger_.may_write()) writable_.wait(lock);
     const std::uint64_t number = ledger_.next_number();

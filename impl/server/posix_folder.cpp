@@ -12,6 +12,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "server/file_copy.hpp"
+
 namespace postable {
 
 PosixFolder::PosixFolder(std::filesystem::path dir) : dir_(std::move(dir)) {
@@ -31,16 +33,22 @@ bool PosixFolder::failed(const std::string& what) {
 }
 
 Folder::Handle PosixFolder::create(const std::string& name) {
-  const int fd = ::openat(dir_fd_, name.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0644);
+  const int fd =
+      ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) failed("cannot create " + at(name));
   return fd < 0 ? no_file : fd;
 }
 
+// Not O_APPEND: copy_file_range() refuses such a file. The store is the file's one writer, so
+// its file position, set to the end here and after a cut, is where the next append goes.
 Folder::Handle PosixFolder::open_existing(const std::string& name) {
-  const int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_NOFOLLOW | O_APPEND | O_CLOEXEC);
-  if (fd < 0) failed("cannot open " + at(name));
-  return fd < 0 ? no_file : fd;
+  const int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || ::lseek(fd, 0, SEEK_END) < 0) {
+    failed("cannot open " + at(name));
+    if (fd >= 0) ::close(fd);
+    return no_file;
+  }
+  return fd;
 }
 
 bool PosixFolder::append(Handle file, std::span<const std::string_view> parts) {
@@ -69,8 +77,17 @@ bool PosixFolder::append(Handle file, std::span<const std::string_view> parts) {
   return true;
 }
 
+bool PosixFolder::append_copy(Handle file, OutsideBytes from) {
+  if (const int error = append_copied(file, from.fd, from.bytes, copies_); error != 0) {
+    errno = error;
+    return failed("cannot copy the spool in");
+  }
+  return true;
+}
+
 bool PosixFolder::truncate(Handle file, std::uint64_t size) {
-  return ::ftruncate(file, off_t(size)) == 0 || failed("cannot cut");
+  return (::ftruncate(file, off_t(size)) == 0 && ::lseek(file, off_t(size), SEEK_SET) >= 0) ||
+         failed("cannot cut");
 }
 
 int PosixFolder::sync_data(Handle file) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "server/file_copy.hpp"
 #include "server/folder.hpp"
 
 namespace postable {
@@ -20,6 +21,7 @@ class PosixFolder final : public Folder {
   Handle create(const std::string& name) override;
   Handle open_existing(const std::string& name) override;
   bool append(Handle file, std::span<const std::string_view> parts) override;
+  bool append_copy(Handle file, OutsideBytes from) override;
   bool truncate(Handle file, std::uint64_t size) override;
   int sync_data(Handle file) override;
   void close(Handle file) override;
@@ -32,6 +34,9 @@ class PosixFolder final : public Folder {
   std::string last_error() const override { return last_error_; }
 
   const std::filesystem::path& path() const { return dir_; }
+  int fd() const { return dir_fd_; }
+  // How append_copy() moved its bytes (read by one thread once the appends are over).
+  const CopyCounts& copies() const { return copies_; }
 
  private:
   bool failed(const std::string& what);  // records errno's text; returns false
@@ -40,6 +45,7 @@ class PosixFolder final : public Folder {
   std::filesystem::path dir_;
   int dir_fd_ = -1;
   std::string last_error_;
+  CopyCounts copies_;
 };
 
 }  // namespace postable

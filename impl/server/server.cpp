@@ -158,8 +158,8 @@ int run_server(const ServerConfig& config) {
 
   Pool<Connection> pool(config.threads);
   std::atomic<std::uint64_t> delivered = 0;
-  const Deliver deliver = [&](const Envelope& envelope) {
-    const std::optional<std::uint64_t> number = mailbox.deliver(envelope);
+  const Deliver deliver = [&](const Envelope& envelope, const StoredBody& body) {
+    const std::optional<std::uint64_t> number = mailbox.deliver(envelope, body);
     if (number) delivered.fetch_add(1, std::memory_order_relaxed);
     return number;
   };
@@ -168,7 +168,8 @@ int run_server(const ServerConfig& config) {
   for (std::size_t i = 0; i < config.threads; ++i) {
     workers.emplace_back([&, i] {
       std::vector<char> buffer(read_buffer_bytes);
-      ConnectionContext context{buffer, config.busy_poll, {drain, i}};
+      Spool spool(folder.fd());
+      ConnectionContext context{buffer, config.busy_poll, {drain, i}, spool};
       while (std::optional<Connection> connection = pool.next_connection()) {
         const ConnectionReport report =
             serve_connection(*connection, config.session, deliver, context);
@@ -191,8 +192,14 @@ int run_server(const ServerConfig& config) {
   backup.join();
   const std::uint64_t syncs = store.data_syncs();
   const auto sync_us = syncs == 0 ? 0 : store.sync_time() / std::chrono::microseconds(1) / syncs;
+  const CopyCounts& copies = folder.copies();
+  const std::string spooled = copies.in_kernel + copies.through_buffer == 0
+                                  ? ""
+                                  : "; long bodies: " + std::to_string(copies.in_kernel) +
+                                        " bytes copied in the kernel, " +
+                                        std::to_string(copies.through_buffer) + " through a buffer";
   log.always("stopped: " + std::to_string(delivered.load()) + " message(s) stored with " +
-             std::to_string(syncs) + " sync(s), " + std::to_string(sync_us) + " us each");
+             std::to_string(syncs) + " sync(s), " + std::to_string(sync_us) + " us each" + spooled);
   return 0;
 }
 

@@ -40,9 +40,9 @@ struct Faults {
       held_record = record;
       return;
     }
-    store.append(record, "", "");
+    store.append(record, {}, "");
     if (held_record && n == 3) {
-      store.append(*held_record, "", "");
+      store.append(*held_record, {}, "");
       held_record.reset();
     }
   }

@@ -30,7 +30,7 @@ void nap(Rng& rng) {
 struct SlowStore {
   FileStore& files;
   Rng move_rng, sync_rng;
-  bool append(std::string_view head, std::string_view body, std::string_view end) {
+  bool append(std::string_view head, const StoredBody& body, std::string_view end) {
     return files.append(head, body, end);
   }
   std::uint64_t size_bytes() const { return files.size_bytes(); }

@@ -24,7 +24,7 @@ class WatchedStore {
   WatchedStore(FileStore& files, std::uint64_t backup_every, std::vector<bool> failing_syncs)
       : files_(files), backup_every_(backup_every), failing_syncs_(std::move(failing_syncs)) {}
 
-  bool append(std::string_view head, std::string_view body, std::string_view end) {
+  bool append(std::string_view head, const StoredBody& body, std::string_view end) {
     if (moving_) throw Broken("a write landed while a backup was moving the file");
     if (appended_through() % backup_every_ == 0 && appended_through() > moved_through_) {
       throw Broken("a write landed while a backup was due");

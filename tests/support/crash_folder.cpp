@@ -1,5 +1,7 @@
 #include "support/crash_folder.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 
 namespace postable::testing {
@@ -82,6 +84,19 @@ bool CrashFolder::append(Handle file, std::span<const std::string_view> parts) {
   for (std::string_view part : parts) target.bytes += part;
   changed(target);
   step("append");
+  return true;
+}
+
+// A copy reaches the page cache like an append; a crash may keep any prefix of it.
+bool CrashFolder::append_copy(Handle file, OutsideBytes from) {
+  std::string bytes(std::size_t(from.bytes), '\0');
+  if (::pread(from.fd, bytes.data(), bytes.size(), 0) != ssize_t(bytes.size())) {
+    return fail("cannot copy the spool in: short read");
+  }
+  File& target = files_.at(open_.at(file));
+  target.bytes += bytes;
+  changed(target);
+  step("copy");
   return true;
 }
 

@@ -40,6 +40,7 @@ class CrashFolder final : public Folder {
   Handle create(const std::string& name) override;
   Handle open_existing(const std::string& name) override;
   bool append(Handle file, std::span<const std::string_view> parts) override;
+  bool append_copy(Handle file, OutsideBytes from) override;
   bool truncate(Handle file, std::uint64_t size) override;
   int sync_data(Handle file) override;
   void close(Handle file) override;

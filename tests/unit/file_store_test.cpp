@@ -58,8 +58,8 @@ BOOST_AUTO_TEST_CASE(start_up_empties_the_mailbox_and_appends_whole_records) {
   FreshStore fresh(dir.path);
   FileStore& store = fresh.files;
   BOOST_TEST(dir.read("mailbox") == "");
-  BOOST_TEST(store.append("head\n", "body\n", "\n"));
-  BOOST_TEST(store.append("h2\n", "", "\n"));
+  BOOST_TEST(store.append("head\n", {{}, "body\n"}, "\n"));
+  BOOST_TEST(store.append("h2\n", {}, "\n"));
   BOOST_TEST(dir.read("mailbox") == "head\nbody\n\nh2\n\n");
   BOOST_TEST(dir.read("mailbox.1-32") == "an earlier backup");  // untouched until replaced
 }
@@ -69,13 +69,13 @@ BOOST_AUTO_TEST_CASE(a_backup_moves_the_content_and_replaces_an_old_file) {
   std::ofstream(dir.path / "mailbox.1-2") << "stale";
   FreshStore fresh(dir.path);
   FileStore& store = fresh.files;
-  BOOST_TEST(store.append("a\n", "", ""));
-  BOOST_TEST(store.append("b\n", "", ""));
+  BOOST_TEST(store.append("a\n", {}, ""));
+  BOOST_TEST(store.append("b\n", {}, ""));
   BOOST_TEST(store.move_to_backup(BackupRange{1, 2}));
   BOOST_TEST(dir.read("mailbox.1-2") == "a\nb\n");
   BOOST_TEST(dir.read("mailbox") == "");
   BOOST_TEST(!fs::exists(dir.path / "mailbox.1-2.partial"));
-  BOOST_TEST(store.append("c\n", "", ""));
+  BOOST_TEST(store.append("c\n", {}, ""));
   BOOST_TEST(dir.read("mailbox") == "c\n");
   BOOST_TEST(dir.read("mailbox.1-2") == "a\nb\n");  // the backup is a file of its own
 }
@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(a_backup_that_cannot_be_made_leaves_the_messages_live) {
   TempDir dir;
   FreshStore fresh(dir.path);
   FileStore& store = fresh.files;
-  BOOST_TEST(store.append("a\n", "", ""));
+  BOOST_TEST(store.append("a\n", {}, ""));
   // A folder in the backup's place, not empty, cannot be replaced by a file.
   fs::create_directory(dir.path / "mailbox.1-1");
   std::ofstream(dir.path / "mailbox.1-1" / "keep") << "x";
@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(a_backup_that_cannot_be_made_leaves_the_messages_live) {
   BOOST_TEST(dir.read("mailbox") == "a\n");
   BOOST_TEST(!fs::exists(dir.path / "mailbox.1-1.partial"));
   BOOST_TEST(!fs::exists(dir.path / "mailbox.next"));
-  BOOST_TEST(store.append("b\n", "", ""));  // still appends to the live file
+  BOOST_TEST(store.append("b\n", {}, ""));  // still appends to the live file
   BOOST_TEST(dir.read("mailbox") == "a\nb\n");
 }
 
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {
   TempDir dir;
   FreshStore fresh(dir.path);
   FileStore& store = fresh.files;
-  BOOST_TEST(store.append("first\n", "", ""));
+  BOOST_TEST(store.append("first\n", {}, ""));
   // A file-size limit stands in for a full disk: the write fails part-way.
   signal(SIGXFSZ, SIG_IGN);
   rlimit old{};
@@ -109,12 +109,13 @@ BOOST_AUTO_TEST_CASE(a_write_that_does_not_fit_leaves_no_partial_record) {
   rlimit small = old;
   small.rlim_cur = 100;
   BOOST_REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
-  const bool stored = store.append("second\n", std::string(500, 'x'), "\n");
+  const std::string long_body(500, 'x');
+  const bool stored = store.append("second\n", {{}, long_body}, "\n");
   setrlimit(RLIMIT_FSIZE, &old);
   BOOST_TEST(!stored);
   BOOST_TEST(!store.last_error().empty());
   BOOST_TEST(dir.read("mailbox") == "first\n");
-  BOOST_TEST(store.append("third\n", "", ""));
+  BOOST_TEST(store.append("third\n", {}, ""));
   BOOST_TEST(dir.read("mailbox") == "first\nthird\n");
 }
 
@@ -136,7 +137,7 @@ BOOST_AUTO_TEST_CASE(a_start_never_empties_an_inode_that_has_another_name) {
   BOOST_TEST(dir.read("mailbox.1-4") == "four messages");
   BOOST_TEST(dir.read("mailbox") == "");
   BOOST_TEST(fs::hard_link_count(dir.path / "mailbox") == 1u);
-  BOOST_TEST(store.append("h\n", "", "\n"));
+  BOOST_TEST(store.append("h\n", {}, "\n"));
   BOOST_TEST(dir.read("mailbox.1-4") == "four messages");
 }
 
@@ -150,12 +151,12 @@ BOOST_AUTO_TEST_CASE(no_file_is_opened_through_a_symlink) {
   FileStore& store = fresh.files;
   BOOST_TEST(!fs::is_symlink(dir.path / "mailbox"));
   fs::create_symlink(elsewhere.path / "precious", dir.path / "mailbox.next");
-  BOOST_TEST(store.append("h\n", "b\n", "\n"));
+  BOOST_TEST(store.append("h\n", {{}, "b\n"}, "\n"));
   BOOST_TEST(store.move_to_backup(BackupRange{1, 1}), store.last_error());
   BOOST_TEST(elsewhere.read("precious") == "not the server's");
   BOOST_TEST(!fs::is_symlink(dir.path / "mailbox"));
   BOOST_TEST(dir.read("mailbox.1-1") == "h\nb\n\n");
-  BOOST_TEST(store.append("h2\n", "", "\n"));
+  BOOST_TEST(store.append("h2\n", {}, "\n"));
   BOOST_TEST(dir.read("mailbox") == "h2\n\n");
   BOOST_TEST(elsewhere.read("precious") == "not the server's");
 }
@@ -189,6 +190,6 @@ BOOST_AUTO_TEST_CASE(a_resume_cuts_a_torn_record_and_appends_after_the_last_whol
   BOOST_TEST(plan.notes.size() == 2u);
   BOOST_TEST(dir.read("mailbox") == first);
   BOOST_TEST(!fs::exists(dir.path / "mailbox.next"));
-  BOOST_TEST(store.append("next\n", "", ""));
+  BOOST_TEST(store.append("next\n", {}, ""));
   BOOST_TEST(dir.read("mailbox") == first + "next\n");
 }

@@ -127,6 +127,11 @@ postable_core_mutant_test(framer_forgets_cr_across_fragments framer.cpp
       chunk.remove_suffix(1);
     }
 ]=] "" "fragmentation/any_fragmentation_gives_the_same_replies_and_mailbox")
+# A body spilled to the spool that the framer keeps as well: its front is stored twice.
+postable_core_mutant_test(framer_keeps_what_it_spilled framer.cpp
+  [=[  handed_out_ += body_.size();
+  body_.clear();]=] [=[  handed_out_ += body_.size();]=]
+  "fragmentation/a_body_spilled_in_pieces_is_stored_as_a_body_held_whole")
 # One recipient more than the limit let through.
 postable_core_mutant_test(session_recipient_limit_off_by_one session.cpp
   [=[transaction_->recipients.size() >= config_.recipients_max]=]
@@ -261,6 +266,11 @@ postable_crash_mutant(crash_recovery_drops_group_in_two_places ${recovery_cpp}
   [=[    plan.fresh_live = true;
     if (caught_mid_backup) plan.remove.push_back(backups.back().file->name);]=]
   "acknowledged message [0-9]+ is lost|is missing")
+# A spooled record's copy left out of the file's size: a failed sync then cuts the file in
+# the wrong place, and the sync ledger's sizes no longer match the file.
+postable_crash_mutant(crash_spooled_copy_uncounted ${file_store_cpp}
+  [=[head.size() + body.front.bytes + body.rest.size()]=] [=[head.size() + body.rest.size()]=]
+  "acknowledged message [0-9]+ is lost")
 
 # ---- smtpd itself, over sockets -----------------------------------------------------------
 # The coarse blocking wait (a recv() bounded by 3/4 of the timeout) begun with too little
@@ -287,3 +297,14 @@ postable_expect_failure(server_waits_too_long "s late after a"
   the_421_comes_on_time_whenever_the_last_aside_command_came NO_COUNTEREXAMPLE
   LABEL integration)
 set_tests_properties(mutant_server_waits_too_long PROPERTIES RUN_SERIAL TRUE)
+
+# ---- The spool ---------------------------------------------------------------------------
+# A spool that starts a message without forgetting the last: its bytes come before the body.
+postable_mutated_sources(spool_keeps_the_last_message postable_server
+  ${PROJECT_SOURCE_DIR}/impl/server/spool.cpp
+  [=[  body_bytes_ = stored_bytes_ = 0;]=] [=[  body_bytes_ = 0;]=])
+add_executable(mutant_spool_keeps_the_last_message $<TARGET_OBJECTS:postable_spool_objects>
+               ${spool_keeps_the_last_message_sources})
+target_link_libraries(mutant_spool_keeps_the_last_message PRIVATE postable_server
+                      postable_test_support rapidcheck Boost::unit_test_framework postable_warnings)
+postable_expect_failure(spool_keeps_the_last_message "Falsifiable" "")

@@ -34,7 +34,8 @@ class Spool {
   void write(std::string_view piece, std::uint64_t offset);
 
   // The body of `envelope` as the store appends it: in memory when none of it was spooled,
-  // else the spool's bytes and the rest quoted after them. Valid until the next call.
+  // else the spool's bytes and the rest quoted after them. Valid until the next call, and
+  // while `envelope` lives (a body that needs no quoting is not copied).
   // nullopt when the spool failed, or does not hold the front of this body.
   std::optional<StoredBody> stored_body(const Envelope& envelope);
 

@@ -10,9 +10,34 @@ Harness::Harness(SessionConfig config) : config_(config), session_(config, now_)
   settle();
 }
 
+void Harness::spill() {
+  const auto piece = session_.body_to_spill(spill_past_);
+  if (!piece) return;
+  if (piece->offset == 0) spilled_.clear();
+  if (piece->offset != spilled_.size() && spill_problem_.empty()) {
+    spill_problem_ = "a piece at body byte " + std::to_string(piece->offset) + " after " +
+                     std::to_string(spilled_.size()) + " spilled";
+  }
+  spilled_.append(piece->bytes);
+  largest_spill_ = std::max(largest_spill_, piece->bytes.size());
+  session_.body_spilled();
+}
+
+void Harness::whole_body(Envelope& envelope) {
+  if (envelope.body_offset == 0) return;
+  if (envelope.body_offset != spilled_.size() && spill_problem_.empty()) {
+    spill_problem_ = "a body from byte " + std::to_string(envelope.body_offset) + " after " +
+                     std::to_string(spilled_.size()) + " spilled";
+  }
+  envelope.body.insert(0, spilled_);
+  envelope.body_offset = 0;
+  spilled_.clear();
+}
+
 void Harness::settle() {
   while (session_.awaiting_delivery()) {
     std::optional<Envelope> envelope = session_.take_delivery();
+    if (envelope) whole_body(*envelope);
     if (fail_next_ || !envelope) {
       fail_next_ = false;
       session_.on_delivery_failed(now_);
@@ -24,6 +49,7 @@ void Harness::settle() {
   }
   replies_ += session_.output();
   session_.clear_output();
+  spill();
   peak_buffered_ = std::max(peak_buffered_, session_.buffered_bytes());
 }
 

@@ -30,6 +30,9 @@ class Harness {
   void eof();
   void new_connection();  // ends this session (if open) and greets a new one
   void fail_next_delivery() { fail_next_ = true; }
+  // From now on a body held past `held_max` bytes is spilled as the server spools it
+  // (Session::body_to_spill()), and put back in front of the delivery's body when stored.
+  void spill_past(std::size_t held_max) { spill_past_ = held_max; }
   void shutdown();    // the server stops
   void drain_over();  // the server's drain ends
 
@@ -38,9 +41,14 @@ class Harness {
   const std::string& mailbox() const { return mailbox_; }
   const std::vector<Envelope>& deliveries() const { return deliveries_; }
   std::size_t peak_buffered_bytes() const { return peak_buffered_; }
+  std::size_t largest_spill() const { return largest_spill_; }
+  // What went wrong between spilled pieces and deliveries (a gap, a piece kept twice).
+  const std::string& spill_problem() const { return spill_problem_; }
 
  private:
   void settle();  // answers deliveries and collects output until the session waits for input
+  void spill();
+  void whole_body(Envelope& envelope);  // the spilled front put back
 
   SessionConfig config_;
   Instant now_{};
@@ -51,6 +59,10 @@ class Harness {
   std::string mailbox_;
   std::vector<Envelope> deliveries_;
   std::size_t peak_buffered_ = 0;
+  std::size_t spill_past_ = 0;  // 0: no spilling
+  std::string spilled_;         // the front of the body coming in
+  std::size_t largest_spill_ = 0;
+  std::string spill_problem_;
 };
 
 }  // namespace postable::testing

@@ -33,16 +33,21 @@ int open_nameless(int dir_fd) {
   return -1;
 }
 
+constexpr std::size_t slice_bytes = 64 * 1024;
+
 }  // namespace
 
 Spool::~Spool() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool Spool::fail(const char* what) {
-  last_error_ = std::string(what) + ": " + strerror(errno);
+void Spool::fail(const char* what) {
+  fail_because(std::string(what) + ": " + strerror(errno));
+}
+
+void Spool::fail_because(std::string why) {
+  if (!failed_) last_error_ = std::move(why);
   failed_ = true;
-  return false;
 }
 
 // The space an earlier long message took is given back once, as the next one starts.
@@ -65,13 +70,20 @@ void Spool::write(std::string_view piece, std::uint64_t offset) {
   if (offset == 0) restart();
   if (failed_) return;
   if (offset != body_bytes_) {
-    last_error_ = "a piece of the body went missing";
-    failed_ = true;
+    fail_because("a piece of the body went missing");
     return;
   }
   body_bytes_ += piece.size();
-  scratch_.clear();
-  quoter_.feed(piece, scratch_);
+  // A slice at a time: the quoted copy on its way out stays small, however long the piece.
+  for (std::size_t at = 0; at < piece.size() && !failed_; at += slice_bytes) {
+    scratch_.clear();
+    quoter_.feed(piece.substr(at, slice_bytes), scratch_);
+    write_scratch();
+  }
+  file_bytes_ = std::max(file_bytes_, stored_bytes_);
+}
+
+void Spool::write_scratch() {
   std::string_view out = scratch_;
   while (!out.empty()) {
     const ssize_t n = ::pwrite(fd_, out.data(), out.size(), off_t(stored_bytes_));
@@ -83,17 +95,20 @@ void Spool::write(std::string_view piece, std::uint64_t offset) {
     out.remove_prefix(std::size_t(n));
     stored_bytes_ += std::uint64_t(n);
   }
-  file_bytes_ = std::max(file_bytes_, stored_bytes_);
 }
 
 std::optional<StoredBody> Spool::stored_body(const Envelope& envelope) {
   if (envelope.body_offset == 0) {
     return StoredBody{{}, postable::stored_body(envelope.body, scratch_)};
   }
-  if (failed_ || envelope.body_offset != body_bytes_) return std::nullopt;
+  if (envelope.body_offset != body_bytes_) {
+    fail_because("a piece of the body went missing");
+    return std::nullopt;
+  }
+  write(envelope.body, body_bytes_);  // the rest too: a copy in memory would be as long
+  if (failed_) return std::nullopt;
   scratch_.clear();
-  quoter_.feed(envelope.body, scratch_);
-  quoter_.finish(scratch_);
+  quoter_.finish(scratch_);  // the few bytes of a line's start still held back, if any
   return StoredBody{{fd_, stored_bytes_}, scratch_};
 }
 

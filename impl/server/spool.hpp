@@ -34,7 +34,8 @@ class Spool {
   void write(std::string_view piece, std::uint64_t offset);
 
   // The body of `envelope` as the store appends it: in memory when none of it was spooled,
-  // else the spool's bytes and the rest quoted after them. Valid until the next call, and
+  // else the rest is spooled after the front, and the spool holds it all but the few bytes
+  // the quoting held back. Valid until the next call, and
   // while `envelope` lives (a body that needs no quoting is not copied).
   // nullopt when the spool failed, or does not hold the front of this body.
   std::optional<StoredBody> stored_body(const Envelope& envelope);
@@ -43,7 +44,9 @@ class Spool {
 
  private:
   void restart();
-  bool fail(const char* what);
+  void write_scratch();                // scratch_ to the file's end
+  void fail(const char* what);         // with errno's reason
+  void fail_because(std::string why);  // the first reason is kept
 
   int dir_fd_;
   int fd_ = -1;

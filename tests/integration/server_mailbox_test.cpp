@@ -236,3 +236,46 @@ BOOST_AUTO_TEST_CASE(a_failed_write_answers_451_and_leaves_no_partial_record) {
   BOOST_TEST(mailbox.find("xxx") == std::string::npos);
   BOOST_TEST(mailbox.ends_with("\n\nafter\n\n"));
 }
+
+// Through one worker's spool: a long body, a short one, one too big (spooled in part, then
+// refused), and a long one again; the records are those of the bodies held whole.
+BOOST_AUTO_TEST_CASE(long_messages_go_through_the_spool_and_are_stored_byte_for_byte) {
+  ServerProcess server({"--threads", "1", "--max-size", "2000000"});
+  Client client(server.port());
+  BOOST_REQUIRE(client.reply());
+  BOOST_REQUIRE(client.ask("HELO h") == "250 postable");
+  const std::vector<std::string> first = long_body(1 << 20, "first long");
+  const std::vector<std::string> second = {"short"};
+  const std::vector<std::string> third = long_body(700000, "second long");
+  BOOST_TEST(send_message(client, "a@b", "c@d", first) == "250 OK: delivered message 1");
+  BOOST_TEST(send_message(client, "a@b", "c@d", second) == "250 OK: delivered message 2");
+  BOOST_TEST(send_message(client, "a@b", "c@d", long_body(3 << 20, "too big")) ==
+             "552 5.3.4 Error: message too big");
+  BOOST_TEST(send_message(client, "a@b", "c@d", third) == "250 OK: delivered message 3");
+  BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(check_records(server.read_file("mailbox"), {{1, stored_lines(first)},
+                                                         {2, stored_lines(second)},
+                                                         {3, stored_lines(third)}}) == "");
+  BOOST_TEST(server.log().find(" bytes copied in the kernel") != std::string::npos);
+}
+
+// A full disk (a file-size limit) met while a long body is copied in from the spool, and
+// while one is spooled: a 451 each time, no partial record, and the next message is stored.
+BOOST_AUTO_TEST_CASE(a_full_disk_under_a_long_message_gets_a_451_and_leaves_no_partial_record) {
+  ServerProcess server({"--threads", "1"}, {"prlimit", "--fsize=1500000", "--"});
+  Client client(server.port());
+  BOOST_REQUIRE(client.reply());
+  BOOST_REQUIRE(client.ask("HELO h") == "250 postable");
+  const std::vector<std::string> first = long_body(1 << 20, "fits");
+  const std::string not_stored = "451 4.3.0 Error: message not stored, try again later";
+  BOOST_TEST(send_message(client, "a@b", "c@d", first) == "250 OK: delivered message 1");
+  BOOST_TEST(send_message(client, "a@b", "c@d", long_body(1 << 20, "no room")) == not_stored);
+  BOOST_TEST(send_message(client, "a@b", "c@d", long_body(2 << 20, "no spool")) == not_stored);
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"after"}) == "250 OK: delivered message 2");
+  BOOST_TEST(client.ask("QUIT") == "221 2.0.0 Bye");
+  BOOST_TEST(server.stop() == 0);
+  BOOST_TEST(
+      check_records(server.read_file("mailbox"), {{1, stored_lines(first)}, {2, "after\n"}}) == "");
+  BOOST_TEST(server.log().find("cannot write the spool: File too large") != std::string::npos);
+}

@@ -114,6 +114,13 @@ int ServerProcess::wait(std::chrono::milliseconds patience) {
   return status;
 }
 
+std::uint64_t ServerProcess::peak_memory_kib() const {
+  const std::string status = slurp("/proc/" + std::to_string(pid_) + "/status");
+  const std::size_t at = status.find("VmHWM:");
+  if (at == std::string::npos) throw std::runtime_error("no VmHWM for smtpd");
+  return std::stoull(status.substr(at + 6));
+}
+
 std::string ServerProcess::read_file(const std::string& name) const {
   return slurp(dir_ / name);
 }

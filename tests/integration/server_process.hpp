@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class ServerProcess {
   void terminate();  // SIGTERM alone
   int wait(std::chrono::milliseconds patience = std::chrono::seconds(15));
   std::string log() const;  // what smtpd wrote on stderr
+  // The most memory smtpd has held so far (VmHWM, its peak resident set), in KiB.
+  std::uint64_t peak_memory_kib() const;
   // SIGKILL, then waits: a crash of the process. Returns 128 + the signal.
   int kill_now();
 

@@ -20,6 +20,51 @@ std::string send_message(Client& client, const std::string& from, const std::str
   return client.reply().value_or("");
 }
 
+std::vector<std::string> long_body(std::size_t bytes, const std::string& first) {
+  static const std::vector<std::string> kinds = {"",
+                                                 ".",
+                                                 ".leading dot",
+                                                 "Received: from x by postable (CS4410MP3)",
+                                                 ">Received: quoted",
+                                                 "Number: 7",
+                                                 std::string(998, 'w'),
+                                                 "short",
+                                                 std::string(77, 'x') + " words"};
+  std::vector<std::string> lines{first};
+  std::size_t total = first.size() + 2;
+  for (std::size_t i = 0;; ++i) {
+    const std::string& line = kinds[(i * 7 + i / kinds.size()) % kinds.size()];
+    const std::size_t sent = line.size() + (line.starts_with('.') ? 1 : 0) + 2;  // stuffed
+    if (total + sent > bytes) return lines;
+    lines.push_back(line);
+    total += sent;
+  }
+}
+
+std::string stored_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) out.append(line).append("\n");
+  return out;
+}
+
+std::string check_records(const std::string& file, const std::map<int, std::string>& bodies) {
+  const ParsedRecords parsed = parse_records(file);
+  if (!parsed.problem.empty()) return parsed.problem;
+  if (parsed.records.size() != bodies.size()) {
+    return std::to_string(parsed.records.size()) + " records for " + std::to_string(bodies.size()) +
+           " messages";
+  }
+  std::string written;
+  for (const ParsedRecord& record : parsed.records) {
+    const auto sent = bodies.find(int(record.number));
+    if (sent == bodies.end() || sent->second != record.envelope.body) {
+      return "message " + std::to_string(record.number) + " is not the body sent";
+    }
+    append_record(written, record.envelope, record.number, record.server_name);
+  }
+  return written == file ? "" : "the file is not the records as format_record() writes them";
+}
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }

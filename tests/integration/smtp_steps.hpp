@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,16 @@ using Clock = std::chrono::steady_clock;
 // A whole delivery on an open, greeted-and-HELOed client; returns the final reply.
 std::string send_message(Client& client, const std::string& from, const std::string& to,
                          const std::vector<std::string>& body_lines);
+
+// Body lines of at most `bytes` as sent (dots stuffed, CRLFs counted), after `first`: text of many
+// lengths, and lines the protocol and the store treat apart (a leading dot, a lone dot, an empty
+// line, lines to quote).
+std::vector<std::string> long_body(std::size_t bytes, const std::string& first);
+// The body as the mailbox keeps it: each line ended by LF.
+std::string stored_lines(const std::vector<std::string>& lines);
+// What is wrong with a mailbox file that should hold exactly `bodies` (by number), each record
+// written as format_record() writes it; empty when nothing is.
+std::string check_records(const std::string& file, const std::map<int, std::string>& bodies);
 
 double seconds_since(Clock::time_point start);
 

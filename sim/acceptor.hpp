@@ -23,6 +23,8 @@ class Acceptor {
  public:
   Acceptor(const Params& params, Agenda<Notice>& agenda, const Buggify& buggify, Oracle& oracle,
            Summary& summary, TraceWriter* trace);
+  // Whether a connection would find room in the backlog (else it is refused).
+  bool has_room() const { return backlog_.size() < params_.backlog; }
   // A client connects: false when the backlog is full (the connection is refused).
   bool connect(Connection& c);
   // Puts an accept on the agenda when a connection waits and a worker is idle.

@@ -37,7 +37,6 @@ class Client {
   std::uint64_t id() const { return id_; }
   std::string transcript;     // what went each way, when transcribing
   bool transcribing = false;  // only the client of a violation is replayed with this on
-  std::uint64_t retries = 0;
   // When the client sent what last moved the session forward: the server's clock cannot have
   // started before, so a timeout earlier than this plus the timeout is early.
   Instant last_forward{};

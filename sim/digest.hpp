@@ -30,6 +30,7 @@ class LatencyHistogram {
 struct Summary {
   Instant virtual_end{};
   std::uint64_t sessions = 0, messages = 0, events = 0, refused = 0;
+  std::uint64_t deferred = 0;  // clients that gave up connecting (refused every try)
   // Server crashes; the connections they cut, and of those the ones still in the backlog.
   std::uint64_t crashes = 0, reset_by_crash = 0, reset_unserved = 0;
   std::map<int, std::uint64_t> replies;

@@ -93,7 +93,7 @@ void Mailbox::backup_done(std::uint64_t life, const Resume& resume) {
                          context_.agenda.now());
   }
   ledger_.finish_backup(true);
-  backups_.push_back(moving_range_);
+  add_backup(moving_range_);
   sync_.file_replaced();
   live_.clear();
   durable_bytes_ = 0;
@@ -124,8 +124,24 @@ FoundFile backup_file(const BackupRange& range, std::uint64_t inode) {
 
 // What the disk holds after the crash: the backups made; the live file's durable bytes and
 // any part of the rest; a backup caught moving at any of its steps (core/recovery.hpp).
+// The backups older than the last few are never touched again, and recovery reads only their
+// names and numbers: they stand before it as one file of their whole range, which it judges
+// as it would judge them all, so a world's memory does not grow with its backups.
+void Mailbox::add_backup(const BackupRange& range) {
+  backups_.push_back(range);
+  if (backups_.size() > backups_kept) {
+    merged_through_ = backups_.front().last;
+    backups_.pop_front();
+  }
+}
+
+std::uint64_t Mailbox::backed_up_through() const {
+  return backups_.empty() ? merged_through_ : backups_.back().last;
+}
+
 std::vector<FoundFile> Mailbox::files_after_crash() {
   std::vector<FoundFile> files;
+  if (merged_through_ > 0) files.push_back(backup_file(BackupRange{1, merged_through_}, 9));
   for (std::size_t i = 0; i < backups_.size(); ++i)
     files.push_back(backup_file(backups_[i], i + 10));
   // Half the crashes keep nothing unsynced (a power cut at the worst moment); the others keep
@@ -156,8 +172,8 @@ std::optional<RecoveryPlan> Mailbox::crash(std::vector<std::uint64_t>& unreplied
   }
   const RecoveryPlan plan = std::get<RecoveryPlan>(recovery);
   ++life_;
-  if (plan.backed_up > (backups_.empty() ? 0 : backups_.back().last)) {
-    backups_.push_back(moving_range_);  // recovery kept the group in its backup
+  if (plan.backed_up > backed_up_through()) {
+    add_backup(moving_range_);  // recovery kept the group in its backup
   }
   live_.resize(plan.fresh_live ? 0 : plan.live_bytes);
   durable_bytes_ = live_.size();

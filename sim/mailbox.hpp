@@ -81,11 +81,15 @@ class Mailbox {
   Context context_;
   MailboxLedger ledger_;
   SyncLedger sync_;
-  std::uint64_t life_ = 0;            // crashes so far
-  std::string live_;                  // the live file's bytes
-  std::uint64_t durable_bytes_ = 0;   // how many of them a sync has made durable
-  std::uint64_t syncing_bytes_ = 0;   // what the running sync covers
-  std::vector<BackupRange> backups_;  // the backup files made, in order
+  std::uint64_t life_ = 0;           // crashes so far
+  std::string live_;                 // the live file's bytes
+  std::uint64_t durable_bytes_ = 0;  // how many of them a sync has made durable
+  std::uint64_t syncing_bytes_ = 0;  // what the running sync covers
+  void add_backup(const BackupRange& range);
+  std::uint64_t backed_up_through() const;
+  static constexpr std::size_t backups_kept = 8;
+  std::deque<BackupRange> backups_;                       // the last backup files made, in order
+  std::uint64_t merged_through_ = 0;                      // the older ones: 1..this
   std::deque<std::pair<Connection*, Envelope>> waiting_;  // deliveries held by a backup
   std::deque<Waiting> synced_waiters_;                    // deliveries waiting for a sync
   BackupRange moving_range_;

@@ -1,5 +1,7 @@
 #include "sim/params.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace postable::sim {
@@ -48,6 +50,20 @@ std::string Params::replay_command() const {
   return out;
 }
 
+// About how many sessions a second the world's workers can serve: an idle client holds its
+// worker for the timeout, the others for some eight round trips and a sync or two. The swarm
+// draws arrivals from a twentieth of that to half as much again, so that about a third of
+// the worlds are overloaded (refused clients retry, then defer) and the rest keep up.
+double capacity(const Params& p) {
+  std::uint64_t total = 0;
+  for (const std::uint64_t weight : p.mix.weights) total += weight;
+  const double idle = double(p.mix[Behaviour::idle]) / double(std::max<std::uint64_t>(total, 1));
+  const double round_trip_s = (p.latency_min_ms + p.latency_max_ms) / 1000;
+  const double syncs_s = (p.sync_min_ms + p.sync_max_ms) / 1000;
+  const double session_s = idle * p.timeout_seconds + (1 - idle) * (8 * round_trip_s + syncs_s);
+  return double(p.workers) / std::max(session_s, 1e-4);
+}
+
 // Every value is drawn whether or not a flag fixes it, so that fixing one leaves the others
 // as the seed would have them: a replay may name every value and get the same world.
 Params draw_world(Params p, const Fixed& fixed) {
@@ -55,7 +71,7 @@ Params draw_world(Params p, const Fixed& fixed) {
   const std::uint64_t workers = rng.between(1, 64);
   const std::uint64_t backup_every = rng.between(1, 64);
   const auto timeout = double(rng.between(1, 20));
-  const auto rate = double(rng.between(100, 20000));
+  const auto load = double(rng.between(5, 150)) / 100;  // arrivals over the world's capacity
   p.backlog = rng.between(1, 256);
   p.latency_min_ms = double(rng.between(0, 100)) / 100.0;
   p.latency_max_ms = p.latency_min_ms + double(rng.between(0, 2000)) / 100.0;
@@ -73,8 +89,8 @@ Params draw_world(Params p, const Fixed& fixed) {
   if (!fixed.workers) p.workers = workers;
   if (!fixed.backup_every) p.backup_every = backup_every;
   if (!fixed.timeout) p.timeout_seconds = timeout;
-  if (!fixed.rate) p.arrivals_per_second = rate;
   if (!fixed.mix) p.mix = mix;
+  if (!fixed.rate) p.arrivals_per_second = std::max(1.0, std::round(load * capacity(p)));
   return p;
 }
 

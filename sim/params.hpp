@@ -49,6 +49,9 @@ inline constexpr std::array<std::string_view, 6> fault_names{
     "none",          "delivery-ignores-backup", "skip-number",
     "early-timeout", "greedy-acceptor",         "reply-before-sync"};
 
+// A client refused by a full backlog tries again (World::arrive), this many times in all.
+inline constexpr std::uint64_t connect_tries_max = 8;
+
 struct Params {
   std::uint64_t seed = 1;
   std::uint64_t clients = 1000;
@@ -76,6 +79,7 @@ struct Fixed {
 };
 
 Params draw_world(Params base, const Fixed& fixed);
+double capacity(const Params& p);  // sessions a second the workers can about serve
 
 bool parse_mix(const std::string& text, Mix& mix);  // "polite=6,idle=1,..."
 

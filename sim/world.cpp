@@ -1,5 +1,6 @@
 #include "sim/world.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "core/table.hpp"
@@ -107,24 +108,43 @@ void World::handle(const Notice& notice) {
   clients_.receive(*c, arrival.bytes, arrival.eof);
 }
 
-// A client tries to connect: into the backlog, or refused when it is full (then it retries
-// after a backoff).
+// A client tries to connect: into the backlog, or refused when it is full. Refused, it tries
+// again after a backoff that doubles from 10 ms to at most a second (jittered), and after
+// `connect_tries_max` tries it gives up: its mail is deferred, as a real client queues mail
+// for later. Until it connects a client is only its notice on the agenda (`slot` counts its
+// tries): an overloaded world costs what its open connections cost, not what its clients do.
 void World::arrive(const Notice& notice) {
   const Instant now = agenda_.now();
-  Connection* c = notice.client == arrived_ ? &open_connection() : find(notice);
-  if (acceptor_.connect(*c)) {
-    c->connected = true;
+  const std::uint64_t tries = notice.slot + 1;
+  if (tries == 1) schedule_next_arrival(notice.client);
+  if (!acceptor_.has_room()) {
+    ++summary_.refused;
+    if (tries >= connect_tries_max) {
+      ++summary_.deferred;
+      return;
+    }
+    const std::uint64_t backoff_ms = std::min<std::uint64_t>(10ULL << (tries - 1), 1000);
+    agenda_.schedule(now + milliseconds(backoff_ms + rng_.below(backoff_ms)),
+                     Notice{Kind::arrive, notice.client, std::uint32_t(tries)});
     return;
   }
-  ++summary_.refused;
-  const std::uint64_t backoff_ms = 10ULL << std::min<std::uint64_t>(c->client->retries++, 10);
-  agenda_.schedule(now + milliseconds(backoff_ms + rng_.below(backoff_ms)),
-                   Notice{Kind::arrive, c->id, c->slot});
+  Connection& c = open_connection(notice.client);
+  acceptor_.connect(c);
+  c.connected = true;
 }
 
-Connection& World::open_connection() {
+// The clients arrive one after another, each drawing the time to the next.
+void World::schedule_next_arrival(std::uint64_t client) {
+  if (client + 1 >= params_.clients) return;
+  const auto mean_ns = std::uint64_t(1e9 / params_.arrivals_per_second);
+  agenda_.schedule(agenda_.now() + Duration(rng_.below(2 * mean_ns + 1)),
+                   Notice{Kind::arrive, client + 1});
+}
+
+// A client's behaviour and seed come from the world's seed and its number alone, not from
+// the order of draws before it connects.
+Connection& World::open_connection(std::uint64_t id) {
   const Instant now = agenda_.now();
-  const std::uint64_t id = arrived_++;
   auto connection = std::make_unique<Connection>();
   connection->id = id;
   if (free_slots_.empty()) {
@@ -134,16 +154,13 @@ Connection& World::open_connection() {
     connection->slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  const Behaviour behaviour = draw_behaviour(params_.mix, rng_);
-  connection->client = std::make_unique<Client>(id, behaviour, rng_.next(), config_, now);
+  Rng draws(params_.seed ^ (id * 0x9e3779b97f4a7c15ULL));
+  const Behaviour behaviour = draw_behaviour(params_.mix, draws);
+  connection->client = std::make_unique<Client>(id, behaviour, draws.next(), config_, now);
   connection->client->transcribing = transcribed_ == id;
   connection->batch_sent = now;
   Connection& c = *connection;
   slots_[c.slot] = std::move(connection);
-  if (arrived_ < params_.clients) {
-    const auto mean_ns = std::uint64_t(1e9 / params_.arrivals_per_second);
-    agenda_.schedule(now + Duration(rng_.below(2 * mean_ns + 1)), Notice{Kind::arrive, arrived_});
-  }
   return c;
 }
 

@@ -47,8 +47,9 @@ class World {
  private:
   void handle(const Notice& notice);
   void arrive(const Notice& notice);
-  Connection& open_connection();           // a new client takes a free slot
-  Connection* find(const Notice& notice);  // the notice's connection, if it is still there
+  void schedule_next_arrival(std::uint64_t client);
+  Connection& open_connection(std::uint64_t id);  // a client connects: it takes a free slot
+  Connection* find(const Notice& notice);         // the notice's connection, if it is still there
   void server_closed(Connection& c);
   void client_finished(Connection& c);
   void trace_session(const Connection& c);  // its span on its worker's track
@@ -73,7 +74,6 @@ class World {
   ClientEnd clients_;
   std::vector<std::unique_ptr<Connection>> slots_;  // the open connections; gaps are free
   std::vector<std::uint32_t> free_slots_;
-  std::uint64_t arrived_ = 0;
   std::optional<std::uint64_t> transcribed_;
   std::uint64_t stale_timers_ = 0;  // timers of closed connections still on the agenda
   std::function<void(const Summary&, Instant)> progress_;

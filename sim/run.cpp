@@ -1,0 +1,167 @@
+#include "sim/run.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/coverage_dot.hpp"
+#include "sim/world.hpp"
+
+namespace postable::sim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string fixed(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  return text;
+}
+
+// Numbers rounded to the thousandth, as the summary prints them.
+double thousandths(double value) {
+  return std::round(value * 1000) / 1000;
+}
+
+double virtual_seconds(Instant at) {
+  return double(at.since_origin.count()) / 1e9;
+}
+
+std::size_t rows_covered(const Summary& s) {
+  return std::size_t(
+      std::count_if(s.row_counts.begin(), s.row_counts.end(), [](auto n) { return n > 0; }));
+}
+
+std::string summary_json(const Params& params, const Summary& s, double wall_seconds) {
+  nlohmann::ordered_json replies = nlohmann::ordered_json::object();
+  for (const auto& [code, count] : s.replies) replies[std::to_string(code)] = count;
+  const nlohmann::ordered_json json = {
+      {"seed", params.seed},
+      {"parameters", params.describe()},
+      {"virtual_seconds", thousandths(virtual_seconds(s.virtual_end))},
+      {"sessions", s.sessions},
+      {"messages", s.messages},
+      {"events", s.events},
+      {"refused", s.refused},
+      {"deferred", s.deferred},
+      {"crashes", s.crashes},
+      {"reset_by_crash", s.reset_by_crash},
+      {"replies", replies},
+      {"latency_us", {{"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)}}},
+      {"rows_covered", rows_covered(s)},
+      {"digest", std::to_string(s.digest)},
+      {"wall",
+       {{"seconds", thousandths(wall_seconds)},
+        {"events_per_second",
+         thousandths(wall_seconds > 0 ? double(s.events) / wall_seconds : 0)}}},
+  };
+  return json.dump(2) + "\n";
+}
+
+// A sweep's line of a world: what the world was and what came of it, nothing of the machine
+// that ran it (no wall time), so that any machine's line for a seed is the same.
+std::string world_line(const Params& params, const Summary& s,
+                       const std::optional<Violation>& violation) {
+  const nlohmann::ordered_json json = {
+      {"seed", params.seed},
+      {"parameters", params.describe()},
+      {"digest", std::to_string(s.digest)},
+      {"sessions", s.sessions},
+      {"messages", s.messages},
+      {"events", s.events},
+      {"refused", s.refused},
+      {"deferred", s.deferred},
+      {"crashes", s.crashes},
+      {"verdict", violation ? violation->invariant : "ok"},
+      {"replay", violation ? params.replay_command() : ""},
+  };
+  return json.dump();
+}
+
+void print_summary(std::ostream& out, const Summary& s, double wall) {
+  out << "virtual " << fixed(virtual_seconds(s.virtual_end)) << " s, " << s.sessions
+      << " sessions, " << s.messages << " messages, " << s.events << " events ("
+      << std::uint64_t(double(s.events) / std::max(wall, 1e-9)) << " per real second), "
+      << s.refused << " refused by a full backlog, " << s.deferred << " clients deferred (refused "
+      << connect_tries_max << " times)\n";
+  if (s.crashes > 0) {
+    out << s.crashes << " crash(es) of the server, each resumed by the real recovery; "
+        << s.reset_by_crash << " connections cut\n";
+  }
+  out << "replies:";
+  for (const auto& [code, count] : s.replies) out << " " << code << "x" << count;
+  out << "\nlatency (virtual): p50 " << s.latency.percentile(0.5) << " us, p99 "
+      << s.latency.percentile(0.99) << " us\n";
+  out << "model rows covered: " << rows_covered(s) << " of " << s.row_counts.size() << "\n";
+  out << "digest " << s.digest << "\n";
+}
+
+// On a terminal, one live line; otherwise a line every few seconds, once the run is that long.
+void watch_progress(World& world) {
+  const bool terminal = isatty(STDERR_FILENO);
+  auto last = Clock::now();
+  world.on_progress([terminal, last](const Summary& s, Instant at) mutable {
+    if (!terminal && Clock::now() - last < std::chrono::seconds(5)) return;
+    last = Clock::now();
+    std::cerr << (terminal ? "\r" : "") << "virtual " << fixed(virtual_seconds(at)) << " s, "
+              << s.sessions << " sessions, " << s.messages << " messages, " << s.events << " events"
+              << (terminal ? "   " : "\n") << std::flush;
+  });
+}
+
+// The run keeps no transcripts (they would cost every client); the same world again, keeping
+// the offending client's, reaches the same violation and tells what was said.
+void report_violation(std::ostream& out, const Params& params, const Violation& violation) {
+  out << "VIOLATION: " << violation.invariant << "\n";
+  World again(params);
+  again.transcribe(violation.client);
+  const std::optional<Violation> replayed = again.run();
+  if (replayed && !replayed->transcript.empty()) {
+    out << "client " << violation.client << ":\n" << replayed->transcript;
+  }
+  out << "replay: " << params.replay_command() << "\n";
+}
+
+}  // namespace
+
+WorldResult run_world(Params params, const Fixed& fixed_flags, const RunOptions& options) {
+  params = draw_world(params, fixed_flags);
+  std::ostringstream out;
+  if (options.announce) {
+    std::cout << params.describe() << std::endl;  // before a long run, not after it
+  } else {
+    out << params.describe() << "\n";
+  }
+  const auto start = Clock::now();
+  std::optional<TraceWriter> trace;
+  if (!options.trace.empty()) trace.emplace(options.trace);
+  World world(params, trace ? &*trace : nullptr);
+  if (options.progress && !options.quiet) watch_progress(world);
+  const std::optional<Violation> violation = world.run();
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  const Summary& s = world.summary();
+  if (options.progress && !options.quiet && isatty(STDERR_FILENO)) std::cerr << "\n";
+  if (!options.quiet) print_summary(out, s, wall);
+  if (!options.json.empty()) std::ofstream(options.json) << summary_json(params, s, wall);
+  if (!options.coverage_dot.empty()) {
+    std::ofstream(options.coverage_dot) << coverage_dot(s.row_counts);
+  }
+  if (violation) report_violation(out, params, *violation);
+  return {params.seed,
+          out.str(),
+          world_line(params, s, violation),
+          violation.has_value(),
+          s.sessions,
+          s.messages,
+          s.events,
+          wall};
+}
+
+}  // namespace postable::sim

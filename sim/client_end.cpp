@@ -47,6 +47,7 @@ void ClientEnd::receive(Connection& c, std::string_view bytes, bool eof) {
       c.client_closed = true;
       return context_.finished(c);
     }
+    if (c.reset) return reset(c);
     if (mirror.owes() || !(mirror.session().closed() || c.timed_out)) {
       return oracle.fail("the server closed the connection while replies were still due", c.id);
     }
@@ -102,6 +103,15 @@ void ClientEnd::timed_out(Connection& c) {
   mirror.heard_timeout(mirror.session().deadline().value_or(Instant{}));
 }
 
+void ClientEnd::reset(Connection& c) {
+  if (c.client_closed) return;
+  c.client_closed = true;
+  peer::Mirror& mirror = c.client->mirror();
+  mirror.forget_owed();
+  context_.oracle.excuse(c.id, mirror.last_sent(), context_.config.name);
+  context_.finished(c);
+}
+
 void ClientEnd::act(Connection& c) {
   if (c.client->mirror().owes() || c.client_closed) return;
   const Batch* batch = c.client->next(context_.agenda.now());
@@ -115,7 +125,9 @@ void ClientEnd::act(Connection& c) {
     context_.network.send(c, Kind::to_server, {}, true);
     c.client_closed = true;
     c.client->mirror().forget_owed();
-    if (c.crashed) context_.finished(c);  // the server is gone already: so is `c`, now
+    // The server is gone already (it died, or closed while these bytes were on their way):
+    // so is `c`, now.
+    if (c.crashed || c.server_closed) context_.finished(c);
   }
 }
 

@@ -34,6 +34,9 @@ class ClientEnd {
   explicit ClientEnd(Context context);
   // Bytes (or the end of the stream) reached the client.
   void receive(Connection& c, std::string_view bytes, bool eof);
+  // The network reset the connection and the client knows: it closes; records of its not yet
+  // acknowledged are excused, but must be whole messages it sent (Oracle::excuse).
+  void reset(Connection& c);
   // Replies counted by code, for the summary.
   const std::array<std::uint64_t, 1000>& reply_counts() const { return reply_counts_; }
 

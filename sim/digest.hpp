@@ -31,6 +31,10 @@ struct Summary {
   Instant virtual_end{};
   std::uint64_t sessions = 0, messages = 0, events = 0, refused = 0;
   std::uint64_t deferred = 0;  // clients that gave up connecting (refused every try)
+  // Network faults that struck: connections reset (by the client's side, by the server's),
+  // packets stalled, latencies spiked; and resets that cut a message short or a reply off.
+  std::uint64_t net_resets_client = 0, net_resets_server = 0, net_stalls = 0, net_spikes = 0;
+  std::uint64_t resets_in_data = 0, resets_with_reply_lost = 0;
   // Server crashes; the connections they cut, and of those the ones still in the backlog.
   std::uint64_t crashes = 0, reset_by_crash = 0, reset_unserved = 0;
   std::map<int, std::uint64_t> replies;

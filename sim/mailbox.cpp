@@ -38,6 +38,9 @@ std::optional<std::uint64_t> Mailbox::store(Connection& c, const Envelope& envel
   std::string record = format_record(envelope, number, context_.server_name);
   live_ += record;
   if (!context_.oracle.stored(number, std::move(record), c.id)) return std::nullopt;
+  if (c.reset && c.client_closed) {  // its client is gone: nobody will hear the reply
+    context_.oracle.excuse(c.id, c.client->mirror().last_sent(), std::string(context_.server_name));
+  }
   const SyncTicket ticket = sync_.appended(ledger_.next_number(), live_.size());
   ledger_.stored();
   ++context_.summary.messages;

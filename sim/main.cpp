@@ -75,7 +75,8 @@ struct CommandLine {
   RunOptions run;
   SweepOptions sweep;
   std::vector<std::string> merge_files;
-  std::vector<CLI::Option*> world_flags;  // workers, backup, timeout, rate, crashes, mix
+  // workers, backup, timeout, rate, crashes, mix, resets, stalls, spikes
+  std::vector<CLI::Option*> world_flags;
 };
 
 void add_world_flags(CLI::App& app, CommandLine& line) {
@@ -94,7 +95,14 @@ void add_world_flags(CLI::App& app, CommandLine& line) {
           ->check(CLI::Range(0.001, 1e9)),
       app.add_option("--crashes", p.crashes, "times the server dies and resumes (drawn if unset)")
           ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1000))),
-      app.add_option("--mix", line.mix, "behaviour weights: polite=6,erroneous=3,idle=1,...")};
+      app.add_option("--mix", line.mix, "behaviour weights: polite=6,erroneous=3,idle=1,..."),
+      app.add_option("--resets", p.reset_chance, "chance a connection is reset (drawn if unset)")
+          ->check(CLI::Range(0.0, 1.0)),
+      app.add_option("--stalls", p.stall_chance, "chance a packet's link stalls (drawn if unset)")
+          ->check(CLI::Range(0.0, 1.0)),
+      app.add_option("--spikes", p.spike_chance,
+                     "chance a packet's latency spikes (drawn if unset)")
+          ->check(CLI::Range(0.0, 1.0))};
   app.add_option("--fault", line.fault, "a planted bug, to show the oracle catches it")
       ->check(CLI::IsMember(std::vector<std::string>(fault_names.begin(), fault_names.end())));
 }
@@ -115,7 +123,8 @@ void add_output_flags(CLI::App& app, CommandLine& line) {
 // What the flags mean once parsed; a message and false when they do not fit together.
 bool read_flags(CommandLine& line) {
   Fixed& f = line.fixed;
-  bool* fixed_by[] = {&f.workers, &f.backup_every, &f.timeout, &f.rate, &f.crashes, &f.mix};
+  bool* fixed_by[] = {&f.workers, &f.backup_every, &f.timeout, &f.rate,  &f.crashes,
+                      &f.mix,     &f.resets,       &f.stalls,  &f.spikes};
   for (std::size_t i = 0; i < line.world_flags.size(); ++i) {
     *fixed_by[i] = line.world_flags[i]->count() > 0;
   }

@@ -6,15 +6,26 @@
 
 namespace postable::sim {
 
-Network::Network(const Params& params, Rng& rng, Agenda<Notice>& agenda)
-    : params_(params), rng_(rng), agenda_(agenda) {
+Network::Network(const Params& params, Rng& rng, Agenda<Notice>& agenda, Summary& summary)
+    : params_(params), rng_(rng), agenda_(agenda), summary_(summary) {
   latency_min_ = Duration(std::int64_t(params.latency_min_ms * 1e6));
   latency_spread_ =
       std::uint64_t(std::int64_t(params.latency_max_ms * 1e6) - latency_min_.count()) + 1;
 }
 
+// A world without network faults draws nothing for them: its runs are what they were.
 Duration Network::latency() {
-  return latency_min_ + Duration(rng_.below(latency_spread_));
+  Duration latency = latency_min_ + Duration(rng_.below(latency_spread_));
+  if (params_.spike_chance > 0 && rng_.chance(params_.spike_chance)) {
+    ++summary_.net_spikes;
+    latency *= std::int64_t(rng_.between(5, 50));
+  }
+  if (params_.stall_chance > 0 && rng_.chance(params_.stall_chance)) {
+    ++summary_.net_stalls;
+    const double stall_s = params_.timeout_seconds * double(rng_.between(50, 200)) / 100;
+    latency += Duration(std::int64_t(stall_s * 1e9));
+  }
+  return latency;
 }
 
 // It arrives after a drawn latency, never before the packet ahead of it.

@@ -1,5 +1,8 @@
 // The virtual network, standing in for the sockets of impl/server/socket.cpp: each direction
 // of a connection is a link whose packets arrive after a drawn latency, in the order sent.
+// Its faults, drawn per world: a packet's latency may spike (five to fifty times), a link may
+// stall (for half to twice the timeout, holding back what follows, as TCP does), and a
+// connection may be reset by either side (World::reset).
 #pragma once
 
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include "core/rng.hpp"
 #include "core/time.hpp"
 #include "sim/agenda.hpp"
+#include "sim/digest.hpp"
 #include "sim/notice.hpp"
 #include "sim/params.hpp"
 
@@ -45,7 +49,10 @@ class Link {
     packets_.push_back({last_, bytes.size(), eof});
     return last_;
   }
+  // A reset: what is in flight is lost. The notice of its head, if any, finds nothing.
+  void drop() { head_ = packets_.size(); }
   Arrival arrive() {
+    if (idle()) return {{}, false};  // dropped by a reset
     const Packet& packet = packets_[head_++];
     const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
     arrived_bytes_ += packet.size;
@@ -66,7 +73,7 @@ class Link {
 
 class Network {
  public:
-  Network(const Params& params, Rng& rng, Agenda<Notice>& agenda);
+  Network(const Params& params, Rng& rng, Agenda<Notice>& agenda, Summary& summary);
   // Puts a packet on its way (kind: to_server or to_client).
   void send(Connection& c, Kind kind, std::string_view bytes, bool eof);
   // A client's batch, cut into packets as a network may cut it (or byte by byte).
@@ -75,11 +82,12 @@ class Network {
   Link::Arrival arrive(Connection& c, const Notice& notice);
 
  private:
-  Duration latency();  // one way: min + [0, spread)
+  Duration latency();  // one way: min + [0, spread), now and then spiked or stalled
 
   const Params& params_;
   Rng& rng_;
   Agenda<Notice>& agenda_;
+  Summary& summary_;
   Duration latency_min_{};
   std::uint64_t latency_spread_ = 1;
 };

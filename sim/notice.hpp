@@ -15,6 +15,8 @@ enum class Kind : std::uint8_t {
   backup_done,
   sync_done,  // `client` holds the server's life (crashes so far): a sync of an earlier one is void
   crash,      // the server dies (and starts again at once, with --resume); `client`: times put off
+  reset_by_client,  // the network resets the connection; the client's side knows first
+  reset_by_server,  // the same, the server's side first
 };
 
 // `client` names the connection; `slot` finds it without a lookup, and a notice whose

@@ -11,7 +11,7 @@ void Oracle::fail(std::string invariant, std::uint64_t client) {
 
 bool Oracle::stored(std::uint64_t number, std::string record, std::uint64_t client) {
   live_file_.push_back(number);
-  if (!unacknowledged_.emplace(number, std::move(record)).second) {
+  if (!unacknowledged_.emplace(number, Unacknowledged{std::move(record), client}).second) {
     fail("message number " + std::to_string(number) + " was stored twice", client);
     return false;
   }
@@ -26,16 +26,36 @@ void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const 
   // The stored bytes are read back through the one reader of the format, as a user's
   // mail reader would read the file, and must give exactly the message the client sent.
   auto stored = unacknowledged_.find(number);
-  if (stored != unacknowledged_.end()) parse_records(stored->second, read_back_);
-  const bool same = stored != unacknowledged_.end() && read_back_.problem.empty() &&
-                    read_back_.records.size() == 1 && read_back_.records[0].number == number &&
-                    read_back_.records[0].server_name == name &&
-                    read_back_.records[0].envelope == envelope;
-  if (!same) {
+  if (stored == unacknowledged_.end() ||
+      !reads_back_as(stored->second.record, number, envelope, name)) {
     return fail("message " + std::to_string(number) + " was acknowledged but is not stored as sent",
                 client);
   }
-  acknowledged_live_.insert(unacknowledged_.extract(stored));
+  acknowledged_live_.emplace(number, std::move(stored->second.record));
+  unacknowledged_.erase(stored);
+}
+
+bool Oracle::reads_back_as(const std::string& record, std::uint64_t number,
+                           const Envelope& envelope, const std::string& name) {
+  parse_records(record, read_back_);
+  return read_back_.problem.empty() && read_back_.records.size() == 1 &&
+         read_back_.records[0].number == number && read_back_.records[0].server_name == name &&
+         read_back_.records[0].envelope == envelope;
+}
+
+void Oracle::excuse(std::uint64_t client, const Envelope& sent, const std::string& name) {
+  for (auto at = unacknowledged_.begin(); at != unacknowledged_.end();) {
+    if (at->second.client != client) {
+      ++at;
+      continue;
+    }
+    if (!reads_back_as(at->second.record, at->first, sent, name)) {
+      return fail("message " + std::to_string(at->first) +
+                      " was stored in part: its connection was reset before it ended",
+                  client);
+    }
+    at = unacknowledged_.erase(at);
+  }
 }
 
 void Oracle::backed_up(const BackupRange& range) {

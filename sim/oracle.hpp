@@ -40,6 +40,11 @@ class Oracle {
   // A client read `number` for `envelope`: the record must be stored as sent.
   void acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
                     std::uint64_t client);
+  // The network reset `client`'s connection, and the client has closed: replies on their way
+  // to it are lost, so its records not yet acknowledged are excused from being acknowledged,
+  // but each must be a whole message it sent (`sent`, the last it finished: a client sends a
+  // message only once the one before is answered).
+  void excuse(std::uint64_t client, const Envelope& sent, const std::string& name);
   // The backup moved the live file: it must hold exactly the range's numbers, in order.
   void backed_up(const BackupRange& range);
   // A server timer fired at `now` for a clock restarted at `last_restart`.
@@ -58,7 +63,14 @@ class Oracle {
   // The live file by its numbers (the order checks need no more); each record waits in
   // `unacknowledged_` until its client has read its number and compared the bytes.
   std::vector<std::uint64_t> live_file_;
-  std::map<std::uint64_t, std::string> unacknowledged_;
+  struct Unacknowledged {
+    std::string record;
+    std::uint64_t client;
+  };
+  std::map<std::uint64_t, Unacknowledged> unacknowledged_;
+  // Whether `record` reads back as exactly `envelope`, numbered `number`, from `name`.
+  bool reads_back_as(const std::string& record, std::uint64_t number, const Envelope& envelope,
+                     const std::string& name);
   // Acknowledged records not yet in a backup: a crash must not take them.
   std::map<std::uint64_t, std::string> acknowledged_live_;
   // Numbers whose 250 was on its way when a crash took their record.

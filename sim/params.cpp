@@ -34,7 +34,8 @@ std::string Params::describe() const {
       number(latency_max_ms) + " fragment=" + number(fragment_chance) +
       " backup-ms=" + number(backup_min_ms) + ".." + number(backup_max_ms) +
       " sync-ms=" + number(sync_min_ms) + ".." + number(sync_max_ms) +
-      " crashes=" + std::to_string(crashes);
+      " crashes=" + std::to_string(crashes) + " resets=" + number(reset_chance) +
+      " stalls=" + number(stall_chance) + " spikes=" + number(spike_chance);
   out += " mix=" + mix.describe(':');
   if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
   return out;
@@ -45,7 +46,9 @@ std::string Params::replay_command() const {
                     std::to_string(clients) + " --workers " + std::to_string(workers) +
                     " --backup-every " + std::to_string(backup_every) + " --timeout " +
                     number(timeout_seconds) + " --rate " + number(arrivals_per_second) + " --mix " +
-                    mix.describe('=') + " --crashes " + std::to_string(crashes);
+                    mix.describe('=') + " --crashes " + std::to_string(crashes) + " --resets " +
+                    number(reset_chance) + " --stalls " + number(stall_chance) + " --spikes " +
+                    number(spike_chance);
   if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }
@@ -85,6 +88,14 @@ Params draw_world(Params p, const Fixed& fixed) {
   p.sync_min_ms = double(rng.between(1, 100)) / 100.0;
   p.sync_max_ms = p.sync_min_ms + double(rng.between(0, 500)) / 100.0;
   const std::uint64_t crashes = rng.below(3) == 0 ? rng.between(1, 3) : 0;
+  // Network faults, each in about a third of the worlds: a connection in 1-20 reset, a
+  // packet in 10-200 stalled, a packet in 10-100 spiked.
+  const double resets = rng.below(3) == 0 ? double(rng.between(5, 100)) / 100 / 20 : 0;
+  const double stalls = rng.below(3) == 0 ? double(rng.between(5, 100)) / 100 / 100 : 0;
+  const double spikes = rng.below(3) == 0 ? double(rng.between(10, 100)) / 100 / 10 : 0;
+  if (!fixed.resets) p.reset_chance = resets;
+  if (!fixed.stalls) p.stall_chance = stalls;
+  if (!fixed.spikes) p.spike_chance = spikes;
   if (!fixed.crashes) p.crashes = crashes;
   if (!fixed.workers) p.workers = workers;
   if (!fixed.backup_every) p.backup_every = backup_every;

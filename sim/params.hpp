@@ -44,10 +44,13 @@ enum class Fault : std::uint8_t {
   early_timeout,
   greedy_acceptor,
   reply_before_sync,
+  store_on_reset,    // a reset inside DATA taken for the message's end: a partial message stored
+  close_on_silence,  // bytes after half the timeout of silence taken for a dead client's
 };
-inline constexpr std::array<std::string_view, 6> fault_names{
-    "none",          "delivery-ignores-backup", "skip-number",
-    "early-timeout", "greedy-acceptor",         "reply-before-sync"};
+inline constexpr std::array<std::string_view, 8> fault_names{
+    "none",           "delivery-ignores-backup", "skip-number",
+    "early-timeout",  "greedy-acceptor",         "reply-before-sync",
+    "store-on-reset", "close-on-silence"};
 
 // A client refused by a full backlog tries again (World::arrive), this many times in all.
 inline constexpr std::uint64_t connect_tries_max = 8;
@@ -65,6 +68,10 @@ struct Params {
   double backup_min_ms = 1, backup_max_ms = 50;
   double sync_min_ms = 0.05, sync_max_ms = 1;  // an fdatasync of the live file
   std::uint64_t crashes = 0;  // the server dies this many times, at drawn moments, and resumes
+  // Network faults (network.hpp): the chance that a connection is reset (by either side, at a
+  // drawn moment), that a packet's link stalls (for about the timeout), that a packet's
+  // latency spikes (five to fifty times).
+  double reset_chance = 0, stall_chance = 0, spike_chance = 0;
   Mix mix;
   Fault fault = Fault::none;
 
@@ -75,7 +82,7 @@ struct Params {
 // Which parameters the command line fixed; the rest are drawn from the seed.
 struct Fixed {
   bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
-  bool crashes = false;
+  bool crashes = false, resets = false, stalls = false, spikes = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);

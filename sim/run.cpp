@@ -53,6 +53,13 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
       {"deferred", s.deferred},
       {"crashes", s.crashes},
       {"reset_by_crash", s.reset_by_crash},
+      {"network",
+       {{"resets_by_client", s.net_resets_client},
+        {"resets_by_server", s.net_resets_server},
+        {"resets_in_data", s.resets_in_data},
+        {"resets_with_reply_lost", s.resets_with_reply_lost},
+        {"stalls", s.net_stalls},
+        {"spikes", s.net_spikes}}},
       {"replies", replies},
       {"latency_us", {{"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)}}},
       {"rows_covered", rows_covered(s)},
@@ -94,6 +101,12 @@ void print_summary(std::ostream& out, const Summary& s, double wall) {
   if (s.crashes > 0) {
     out << s.crashes << " crash(es) of the server, each resumed by the real recovery; "
         << s.reset_by_crash << " connections cut\n";
+  }
+  if (s.net_resets_client + s.net_resets_server + s.net_stalls + s.net_spikes > 0) {
+    out << "network: " << s.net_resets_client << " resets by the client's side and "
+        << s.net_resets_server << " by the server's (" << s.resets_in_data << " inside a message, "
+        << s.resets_with_reply_lost << " with a reply lost), " << s.net_stalls << " stalls, "
+        << s.net_spikes << " latency spikes\n";
   }
   out << "replies:";
   for (const auto& [code, count] : s.replies) out << " " << code << "x" << count;

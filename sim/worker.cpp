@@ -13,12 +13,25 @@ void Worker::start(Connection& c) {
     ++context_.summary.row_counts[std::size_t(&row - model::rows.data())];
     if (row.clock == Clock::restart) raw->last_restart = context_.agenda.now();
   });
+  c.last_arrival = context_.agenda.now();
   serve(c);
 }
 
 // A worker does not read while it stores a message: bytes wait in the socket's buffer.
 void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
   if (c.server_closed) return;
+  if (!c.server) {  // still in the backlog (a reset reached it): read once accepted
+    c.socket_buffer += bytes;
+    c.socket_eof = c.socket_eof || eof;
+    return;
+  }
+  const Instant now = context_.agenda.now();
+  const bool silent_long = now - c.last_arrival > context_.config.timeout / 2;  // for the bug
+  c.last_arrival = now;
+  if (context_.buggify.planted(Fault::close_on_silence) && silent_long && !bytes.empty() &&
+      c.server->wants_input()) {
+    return context_.closed(c);  // taken for a dead client: closed without a word
+  }
   if (c.server->awaiting_delivery() || !c.socket_buffer.empty()) {
     c.socket_buffer += bytes;
     c.socket_eof = c.socket_eof || eof;
@@ -32,6 +45,10 @@ void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
 void Worker::read(Connection& c, std::string_view bytes, bool eof) {
   Session& server = *c.server;
   if (!bytes.empty()) server.feed(bytes, context_.agenda.now());
+  if (eof && c.reset && server.mode() == Mode::data &&
+      context_.buggify.planted(Fault::store_on_reset)) {
+    server.feed("\r\n.\r\n", context_.agenda.now());  // the reset taken for the end
+  }
   if (eof) {
     if (server.wants_input())
       server.on_eof(context_.agenda.now());

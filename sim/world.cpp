@@ -26,7 +26,7 @@ World::World(const Params& params, TraceWriter* trace)
       rng_(params.seed),
       oracle_([this](std::uint64_t client) { return transcript_of(client); }),
       buggify_(params.fault),
-      network_(params_, rng_, agenda_),
+      network_(params_, rng_, agenda_, summary_),
       acceptor_(params_, agenda_, buggify_, oracle_, summary_, trace),
       mailbox_({params_, config_.name, rng_, agenda_, oracle_, buggify_, summary_, trace}),
       worker_({config_, agenda_, network_, mailbox_, oracle_, buggify_, summary_,
@@ -94,6 +94,10 @@ void World::handle(const Notice& notice) {
         return;
       }
       return crash();
+    case Kind::reset_by_client:
+    case Kind::reset_by_server:
+      if (Connection* c = find(notice)) reset(*c, notice.kind == Kind::reset_by_client);
+      return;
     case Kind::to_server:
     case Kind::to_client:
     case Kind::timeout:
@@ -161,7 +165,31 @@ Connection& World::open_connection(std::uint64_t id) {
   connection->batch_sent = now;
   Connection& c = *connection;
   slots_[c.slot] = std::move(connection);
+  if (params_.reset_chance > 0 && rng_.chance(params_.reset_chance)) {  // none drawn otherwise
+    const auto within = std::uint64_t(2e9 * params_.timeout_seconds);
+    const Kind side = rng_.below(2) == 0 ? Kind::reset_by_client : Kind::reset_by_server;
+    agenda_.schedule(now + Duration(rng_.below(within)), Notice{side, c.id, c.slot});
+  }
   return c;
+}
+
+// The network resets a connection whose ends are both open (an RST): what was in flight
+// either way is lost; the side it comes from knows at once, the other once it gets there.
+void World::reset(Connection& c, bool by_client) {
+  if (c.reset || c.client_closed || c.server_closed) return;
+  c.reset = true;
+  ++(by_client || !c.server ? summary_.net_resets_client : summary_.net_resets_server);
+  if (c.server && c.server->mode() == Mode::data) ++summary_.resets_in_data;
+  if (!c.to_client.idle()) ++summary_.resets_with_reply_lost;
+  c.to_server.drop();
+  c.to_client.drop();
+  if (by_client || !c.server) {  // the server learns when the reset reaches it
+    network_.send(c, Kind::to_server, {}, true);
+    clients_.reset(c);  // may forget `c`
+    return;
+  }
+  network_.send(c, Kind::to_client, {}, true);  // before the server's end, which may forget `c`
+  worker_.receive(c, {}, true);
 }
 
 Connection* World::find(const Notice& notice) {

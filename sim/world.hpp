@@ -57,6 +57,7 @@ class World {
   std::string transcript_of(std::uint64_t client) const;
   void check_end();
   void crash();  // the server dies and starts again with --resume
+  void reset(Connection& c, bool by_client);
 
   Params params_;
   TraceWriter* trace_;

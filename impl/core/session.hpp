@@ -76,6 +76,8 @@ class Session {
   std::optional<BodyPiece> body_to_spill(std::size_t held_max) const;
   void body_spilled() { framer_.body_handed_out(); }
   std::optional<Envelope> take_delivery();
+  // The message awaiting the store, before take_delivery() (null when none is).
+  const Envelope* pending_delivery() const { return delivery_ ? &*delivery_ : nullptr; }
   // After the store: the delivered body's storage, to read the next message into.
   void reuse_body_storage(std::string body) { framer_.reuse_body_storage(std::move(body)); }
 

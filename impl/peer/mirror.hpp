@@ -82,6 +82,12 @@ class Mirror {
 
   // The message the last delivery reply heard was about.
   const Envelope& last_message() const { return last_message_; }
+  // The last message the client sent whole: the one whose reply is awaited, else the last
+  // answered.
+  const Envelope& last_sent() const {
+    const Envelope* awaited = session_.pending_delivery();
+    return awaited != nullptr ? *awaited : last_message_;
+  }
   bool owes() const { return !owed_.empty(); }
   std::string_view next_owed() const { return owed_.front(); }
   void forget_owed() { owed_.clear(); }

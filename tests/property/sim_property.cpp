@@ -32,6 +32,15 @@ RC_BOOST_PROP(the_simulator_holds_its_oracle_and_replays_exactly, ()) {
   if ((fixed.crashes = *rc::gen::arbitrary<bool>())) {
     params.crashes = *rc::gen::inRange<std::uint64_t>(0, 4);
   }
+  if ((fixed.resets = *rc::gen::arbitrary<bool>())) {
+    params.reset_chance = double(*rc::gen::inRange(0, 30)) / 100.0;
+  }
+  if ((fixed.stalls = *rc::gen::arbitrary<bool>())) {
+    params.stall_chance = double(*rc::gen::inRange(0, 5)) / 100.0;
+  }
+  if ((fixed.spikes = *rc::gen::arbitrary<bool>())) {
+    params.spike_chance = double(*rc::gen::inRange(0, 20)) / 100.0;
+  }
   if ((fixed.mix = *rc::gen::arbitrary<bool>())) {
     const auto weight = [] { return *rc::gen::inRange<std::uint64_t>(0, 5); };
     params.mix = Mix{weight(), weight(), weight(), weight(), weight(), weight() + 1};

@@ -64,6 +64,8 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
       {Fault::early_timeout, "a timeout fired at", true},
       {Fault::greedy_acceptor, "accepted while no worker was idle", false},
       {Fault::reply_before_sync, "was lost in a crash", true},
+      {Fault::store_on_reset, "was stored in part", false},
+      {Fault::close_on_silence, "closed the connection while replies were still due", true},
   };
   for (const auto& [fault, expected, has_transcript] : faults) {
     Params params;
@@ -75,8 +77,11 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     params.mix = Mix{4, 1, 1, 1, 1, 1};
     // A reply before the sync shows only when the server dies before the sync ends.
     params.crashes = fault == Fault::reply_before_sync ? 3 : 0;
+    // The network's faults where the bug needs them: resets, stalls; none otherwise.
+    params.reset_chance = fault == Fault::store_on_reset ? 0.3 : 0;
+    params.stall_chance = fault == Fault::close_on_silence ? 0.02 : 0;
     Fixed fixed{true, true, true, true};
-    fixed.crashes = true;
+    fixed.crashes = fixed.resets = fixed.stalls = fixed.spikes = true;
     params = draw_world(params, fixed);
     params.fault = fault;
     World run(params);
@@ -93,6 +98,42 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     params.fault = Fault::none;  // the same world without the bug is clean
     BOOST_TEST(!World(params).run().has_value());
   }
+}
+
+// Every kind of network fault strikes in a sweep that draws them, and every invariant holds.
+BOOST_AUTO_TEST_CASE(every_network_fault_is_exercised_and_every_invariant_holds) {
+  Summary total;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    Params params;
+    params.seed = seed;
+    params.clients = 400;
+    params.reset_chance = 0.1;
+    params.stall_chance = 0.01;
+    params.spike_chance = 0.05;
+    Fixed fixed;
+    fixed.resets = fixed.stalls = fixed.spikes = true;
+    World run(draw_world(params, fixed));
+    const auto violation = run.run();
+    BOOST_TEST(!violation.has_value(),
+               "seed " << seed << ": " << (violation ? violation->invariant : ""));
+    const Summary& s = run.summary();
+    total.net_resets_client += s.net_resets_client;
+    total.net_resets_server += s.net_resets_server;
+    total.resets_in_data += s.resets_in_data;
+    total.resets_with_reply_lost += s.resets_with_reply_lost;
+    total.net_stalls += s.net_stalls;
+    total.net_spikes += s.net_spikes;
+  }
+  BOOST_TEST(total.net_resets_client > 0u);
+  BOOST_TEST(total.net_resets_server > 0u);
+  BOOST_TEST(total.resets_in_data > 0u);
+  BOOST_TEST(total.resets_with_reply_lost > 0u);
+  BOOST_TEST(total.net_stalls > 0u);
+  BOOST_TEST(total.net_spikes > 0u);
+  BOOST_TEST_MESSAGE("resets " << total.net_resets_client << " + " << total.net_resets_server
+                               << " (" << total.resets_in_data << " in DATA, "
+                               << total.resets_with_reply_lost << " with a reply lost), stalls "
+                               << total.net_stalls << ", spikes " << total.net_spikes);
 }
 
 BOOST_AUTO_TEST_CASE(the_trace_has_a_span_per_session_and_the_coverage_graph_every_row) {

@@ -88,6 +88,7 @@ bench: build
 	build/bin/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	tests/perf/multiclient_bench.sh build 5 10
 	tests/perf/sim_bench.sh build 5 1000000
+	tests/perf/sim_scale_bench.sh build 10 10000
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -112,6 +112,10 @@ void add_output_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--trace", line.run.trace, "write a Chrome trace-event file here (one world)");
   app.add_option("--coverage-dot", line.run.coverage_dot, "the state diagram, weighted by use");
   app.add_flag("--quiet", line.run.quiet, "only the parameters line and violations");
+  app.add_option("--progress-every", line.run.progress_every,
+                 "seconds between progress lines when stderr is not a terminal")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
   app.add_option("--seeds", line.seeds, "a sweep of seeds, A..B");
   app.add_option("--jobs", line.sweep.jobs, "worlds a sweep runs at once (default: every core)")
       ->check(CLI::Range(1u, 4096u));

@@ -117,11 +117,12 @@ void print_summary(std::ostream& out, const Summary& s, double wall) {
 }
 
 // On a terminal, one live line; otherwise a line every few seconds, once the run is that long.
-void watch_progress(World& world) {
+void watch_progress(World& world, double every_seconds) {
   const bool terminal = isatty(STDERR_FILENO);
+  const auto every = std::chrono::duration<double>(every_seconds);
   auto last = Clock::now();
-  world.on_progress([terminal, last](const Summary& s, Instant at) mutable {
-    if (!terminal && Clock::now() - last < std::chrono::seconds(5)) return;
+  world.on_progress([terminal, last, every](const Summary& s, Instant at) mutable {
+    if (!terminal && Clock::now() - last < every) return;
     last = Clock::now();
     std::cerr << (terminal ? "\r" : "") << "virtual " << fixed(virtual_seconds(at)) << " s, "
               << s.sessions << " sessions, " << s.messages << " messages, " << s.events << " events"
@@ -156,7 +157,7 @@ WorldResult run_world(Params params, const Fixed& fixed_flags, const RunOptions&
   std::optional<TraceWriter> trace;
   if (!options.trace.empty()) trace.emplace(options.trace);
   World world(params, trace ? &*trace : nullptr);
-  if (options.progress && !options.quiet) watch_progress(world);
+  if (options.progress && !options.quiet) watch_progress(world, options.progress_every);
   const std::optional<Violation> violation = world.run();
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const Summary& s = world.summary();

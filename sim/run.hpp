@@ -13,7 +13,8 @@ struct RunOptions {
   std::string json, trace, coverage_dot;  // files to write, when named (single runs)
   bool quiet = false;                     // only the parameters line and violations
   bool progress = false;                  // progress lines on stderr while it runs
-  bool announce = false;  // the parameters line goes to stdout at once, not into the text
+  double progress_every = 5;  // seconds between progress lines when stderr is not a terminal
+  bool announce = false;      // the parameters line goes to stdout at once, not into the text
 };
 
 struct WorldResult {

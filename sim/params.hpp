@@ -44,13 +44,14 @@ enum class Fault : std::uint8_t {
   early_timeout,
   greedy_acceptor,
   reply_before_sync,
-  store_on_reset,    // a reset inside DATA taken for the message's end: a partial message stored
-  close_on_silence,  // bytes after half the timeout of silence taken for a dead client's
+  store_on_reset,       // a reset inside DATA taken for the message's end: a partial message stored
+  close_on_silence,     // bytes after half the timeout of silence taken for a dead client's
+  split_line_on_pause,  // a pause inside a line taken for the line's end
 };
-inline constexpr std::array<std::string_view, 8> fault_names{
+inline constexpr std::array<std::string_view, 9> fault_names{
     "none",           "delivery-ignores-backup", "skip-number",
     "early-timeout",  "greedy-acceptor",         "reply-before-sync",
-    "store-on-reset", "close-on-silence"};
+    "store-on-reset", "close-on-silence",        "split-line-on-pause"};
 
 // A client refused by a full backlog tries again (World::arrive), this many times in all.
 inline constexpr std::uint64_t connect_tries_max = 8;

@@ -26,11 +26,21 @@ void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
     return;
   }
   const Instant now = context_.agenda.now();
-  const bool silent_long = now - c.last_arrival > context_.config.timeout / 2;  // for the bug
+  const Duration pause = now - c.last_arrival;  // for the planted bugs below
   c.last_arrival = now;
+  const bool silent_long = pause > context_.config.timeout / 2;
+  // A pause no latency of this world makes between a line's pieces: a spike's, or a stall's.
+  const auto latency_max = std::chrono::duration<double, std::milli>(context_.latency_max_ms);
+  const bool paused_mid_line = c.mid_line && pause > 2 * latency_max + std::chrono::milliseconds(1);
+  if (!bytes.empty()) c.mid_line = bytes.back() != '\n';
   if (context_.buggify.planted(Fault::close_on_silence) && silent_long && !bytes.empty() &&
       c.server->wants_input()) {
     return context_.closed(c);  // taken for a dead client: closed without a word
+  }
+  if (context_.buggify.planted(Fault::split_line_on_pause) && paused_mid_line &&
+      c.server->wants_input() && c.socket_buffer.empty()) {
+    c.server->feed("\r\n", now);  // the line so far taken for a whole one
+    if (!c.server->wants_input() && !c.server->awaiting_delivery()) return serve(c);
   }
   if (c.server->awaiting_delivery() || !c.socket_buffer.empty()) {
     c.socket_buffer += bytes;

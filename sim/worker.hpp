@@ -32,6 +32,7 @@ class Worker {
     const Buggify& buggify;
     Summary& summary;
     std::function<void(Connection&)> closed;  // the session is over: free the worker
+    double latency_max_ms;                    // the network's, without faults
   };
 
   explicit Worker(Context context) : context_(std::move(context)) {}

@@ -30,7 +30,7 @@ World::World(const Params& params, TraceWriter* trace)
       acceptor_(params_, agenda_, buggify_, oracle_, summary_, trace),
       mailbox_({params_, config_.name, rng_, agenda_, oracle_, buggify_, summary_, trace}),
       worker_({config_, agenda_, network_, mailbox_, oracle_, buggify_, summary_,
-               [this](Connection& c) { server_closed(c); }}),
+               [this](Connection& c) { server_closed(c); }, params_.latency_max_ms}),
       clients_({config_, agenda_, network_, oracle_, summary_,
                 [this](Connection& c) { client_finished(c); }}) {
   summary_.row_counts.assign(model::row_count, 0);

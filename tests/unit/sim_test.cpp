@@ -66,6 +66,7 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
       {Fault::reply_before_sync, "was lost in a crash", true},
       {Fault::store_on_reset, "was stored in part", false},
       {Fault::close_on_silence, "closed the connection while replies were still due", true},
+      {Fault::split_line_on_pause, "expected `", true},
   };
   for (const auto& [fault, expected, has_transcript] : faults) {
     Params params;
@@ -77,9 +78,10 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     params.mix = Mix{4, 1, 1, 1, 1, 1};
     // A reply before the sync shows only when the server dies before the sync ends.
     params.crashes = fault == Fault::reply_before_sync ? 3 : 0;
-    // The network's faults where the bug needs them: resets, stalls; none otherwise.
+    // The network's faults where the bug needs them: resets, stalls, spikes; none otherwise.
     params.reset_chance = fault == Fault::store_on_reset ? 0.3 : 0;
     params.stall_chance = fault == Fault::close_on_silence ? 0.02 : 0;
+    params.spike_chance = fault == Fault::split_line_on_pause ? 0.05 : 0;
     Fixed fixed{true, true, true, true};
     fixed.crashes = fixed.resets = fixed.stalls = fixed.spikes = true;
     params = draw_world(params, fixed);

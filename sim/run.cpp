@@ -39,19 +39,24 @@ std::size_t rows_covered(const Summary& s) {
       std::count_if(s.row_counts.begin(), s.row_counts.end(), [](auto n) { return n > 0; }));
 }
 
+// The counts a world's summary and its line in a sweep both give.
+void add_counts(nlohmann::ordered_json& json, const Summary& s) {
+  json["sessions"] = s.sessions;
+  json["messages"] = s.messages;
+  json["events"] = s.events;
+  json["refused"] = s.refused;
+  json["deferred"] = s.deferred;
+  json["crashes"] = s.crashes;
+}
+
 std::string summary_json(const Params& params, const Summary& s, double wall_seconds) {
   nlohmann::ordered_json replies = nlohmann::ordered_json::object();
   for (const auto& [code, count] : s.replies) replies[std::to_string(code)] = count;
-  const nlohmann::ordered_json json = {
-      {"seed", params.seed},
-      {"parameters", params.describe()},
-      {"virtual_seconds", thousandths(virtual_seconds(s.virtual_end))},
-      {"sessions", s.sessions},
-      {"messages", s.messages},
-      {"events", s.events},
-      {"refused", s.refused},
-      {"deferred", s.deferred},
-      {"crashes", s.crashes},
+  nlohmann::ordered_json json = {{"seed", params.seed},
+                                 {"parameters", params.describe()},
+                                 {"virtual_seconds", thousandths(virtual_seconds(s.virtual_end))}};
+  add_counts(json, s);
+  json.update(nlohmann::ordered_json{
       {"reset_by_crash", s.reset_by_crash},
       {"network",
        {{"resets_by_client", s.net_resets_client},
@@ -68,7 +73,7 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
        {{"seconds", thousandths(wall_seconds)},
         {"events_per_second",
          thousandths(wall_seconds > 0 ? double(s.events) / wall_seconds : 0)}}},
-  };
+  });
   return json.dump(2) + "\n";
 }
 
@@ -76,19 +81,12 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
 // that ran it (no wall time), so that any machine's line for a seed is the same.
 std::string world_line(const Params& params, const Summary& s,
                        const std::optional<Violation>& violation) {
-  const nlohmann::ordered_json json = {
-      {"seed", params.seed},
-      {"parameters", params.describe()},
-      {"digest", std::to_string(s.digest)},
-      {"sessions", s.sessions},
-      {"messages", s.messages},
-      {"events", s.events},
-      {"refused", s.refused},
-      {"deferred", s.deferred},
-      {"crashes", s.crashes},
-      {"verdict", violation ? violation->invariant : "ok"},
-      {"replay", violation ? params.replay_command() : ""},
-  };
+  nlohmann::ordered_json json = {{"seed", params.seed},
+                                 {"parameters", params.describe()},
+                                 {"digest", std::to_string(s.digest)}};
+  add_counts(json, s);
+  json["verdict"] = violation ? violation->invariant : "ok";
+  json["replay"] = violation ? params.replay_command() : "";
   return json.dump();
 }
 

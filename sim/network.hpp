@@ -52,7 +52,7 @@ class Link {
   // A reset: what is in flight is lost. The notice of its head, if any, finds nothing.
   void drop() { head_ = packets_.size(); }
   Arrival arrive() {
-    if (idle()) return {{}, false};  // dropped by a reset
+    if (idle()) return {std::string_view(bytes_.data(), 0), false};  // dropped by a reset
     const Packet& packet = packets_[head_++];
     const std::string_view bytes = std::string_view(bytes_).substr(arrived_bytes_, packet.size);
     arrived_bytes_ += packet.size;

@@ -35,7 +35,10 @@ class Worker {
     double latency_max_ms;                    // the network's, without faults
   };
 
-  explicit Worker(Context context) : context_(std::move(context)) {}
+  explicit Worker(Context context)
+      : context_(std::move(context)),
+        pause_bugs_(context_.buggify.planted(Fault::close_on_silence) ||
+                    context_.buggify.planted(Fault::split_line_on_pause)) {}
   // The acceptor handed `c` over: the session greets.
   void start(Connection& c);
   // Bytes (or the end of the stream) reached the server's socket.
@@ -49,8 +52,10 @@ class Worker {
   void serve(Connection& c);
   void read(Connection& c, std::string_view bytes, bool eof);
   Instant fire_time(Instant deadline) const;  // when the (perhaps faulty) timer goes off
+  bool pause_bug_acts(Connection& c, std::string_view bytes);
 
   Context context_;
+  bool pause_bugs_;  // a planted bug that misreads a pause: the arrivals are watched
 };
 
 }  // namespace postable::sim

@@ -125,8 +125,6 @@ FoundFile backup_file(const BackupRange& range, std::uint64_t inode) {
 
 }  // namespace
 
-// What the disk holds after the crash: the backups made; the live file's durable bytes and
-// any part of the rest; a backup caught moving at any of its steps (core/recovery.hpp).
 // The backups older than the last few are never touched again, and recovery reads only their
 // names and numbers: they stand before it as one file of their whole range, which it judges
 // as it would judge them all, so a world's memory does not grow with its backups.
@@ -142,6 +140,8 @@ std::uint64_t Mailbox::backed_up_through() const {
   return backups_.empty() ? merged_through_ : backups_.back().last;
 }
 
+// What the disk holds after the crash: the backups made; the live file's durable bytes and
+// any part of the rest; a backup caught moving at any of its steps (core/recovery.hpp).
 std::vector<FoundFile> Mailbox::files_after_crash() {
   std::vector<FoundFile> files;
   if (merged_through_ > 0) files.push_back(backup_file(BackupRange{1, merged_through_}, 9));

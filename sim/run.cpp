@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/decimal.hpp"
 #include "sim/coverage_dot.hpp"
 #include "sim/world.hpp"
 
@@ -19,15 +18,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Figures to the thousandth, in the text and in the JSON alike.
 std::string fixed(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
+  return fixed_point(value, 3);
 }
 
-// Numbers rounded to the thousandth, as the summary prints them.
 double thousandths(double value) {
-  return std::round(value * 1000) / 1000;
+  return rounded(value, 3);
 }
 
 double virtual_seconds(Instant at) {

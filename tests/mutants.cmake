@@ -308,3 +308,21 @@ add_executable(mutant_spool_keeps_the_last_message $<TARGET_OBJECTS:postable_spo
 target_link_libraries(mutant_spool_keeps_the_last_message PRIVATE postable_server
                       postable_test_support rapidcheck Boost::unit_test_framework postable_warnings)
 postable_expect_failure(spool_keeps_the_last_message "Falsifiable" "")
+
+# ---- Sweeps --------------------------------------------------------------------------------
+# A sweep that leaves a violating world out of its JSON lines: its own report still names the
+# violation, but the shards' lines, merged, lose it (the merge finds none): sim_sweep.cmake
+# must say so.
+postable_mutated_sources(sweep_drops_violating_lines postable_sim ${PROJECT_SOURCE_DIR}/sim/sweep.cpp
+  [=[if (jsonl) *jsonl << result.line << "\n";]=]
+  [=[if (jsonl && !result.violated) *jsonl << result.line << "\n";]=])
+add_executable(smtpsim_drops_violating_lines ${PROJECT_SOURCE_DIR}/sim/main.cpp
+               ${sweep_drops_violating_lines_sources})
+target_link_libraries(smtpsim_drops_violating_lines PRIVATE postable_sim CLI11::CLI11
+                      nlohmann_json::nlohmann_json postable_warnings)
+add_test(NAME mutant_sweep_drops_violating_lines
+         COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim_drops_violating_lines>
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/mutant_sweep_drops_violating_lines
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/sim_sweep.cmake)
+set_tests_properties(mutant_sweep_drops_violating_lines PROPERTIES LABELS property
+  PASS_REGULAR_EXPRESSION "exit 0, not 1|faulty: the merged shards' report and the sweep's differ")

@@ -1,24 +1,21 @@
 #include "multiclient/report.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/decimal.hpp"
 #include "core/table.hpp"
 
 namespace postable::multiclient {
 
 namespace {
 
+// Figures to the hundredth, in the text and in the JSON alike.
 std::string fixed(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f", value);
-  return text;
+  return fixed_point(value, 2);
 }
 
-// Rounded to the hundredth, as the text summary prints them.
 double hundredths(double value) {
-  return std::round(value * 100) / 100;
+  return rounded(value, 2);
 }
 
 double ops_per_second(const RunResult& result) {

@@ -260,6 +260,23 @@ postable_crash_mutant(crash_start_truncates ${file_store_cpp}
 postable_crash_mutant(crash_recovery_keeps_torn_record ${recovery_cpp}
   [=[    plan.cut_live = live.whole_bytes;]=] ""
   "a torn record remains")
+# A recovery that reads zeros past the durable size as part of the record before them, and so
+# cuts from that record's start instead of from its end: caught only by the zero tails.
+postable_crash_mutant(crash_recovery_cuts_from_the_record_start ${recovery_cpp}
+  [=[bytes.substr(0, zero_tail_start(bytes))]=]
+  [=[bytes.substr(0, std::max(zero_tail_start(bytes), bytes.size()))]=]
+  "acknowledged message [0-9]+ is lost|recovery refused the state: mailbox at byte 0")
+postable_core_mutant(recovery_cuts_from_the_record_start recovery.cpp
+  [=[bytes.substr(0, zero_tail_start(bytes))]=]
+  [=[bytes.substr(0, std::max(zero_tail_start(bytes), bytes.size()))]=]
+  "recovery_keeps_exactly_the_records_whose_250_could_have_been_sent"
+  SOURCES $<TARGET_OBJECTS:postable_recovery_objects>)
+# "No record start found" taken for "a record starts at byte 0": a file that is not ours reads
+# as one torn record, and is cut to nothing.
+postable_core_mutant(recovery_no_start_is_byte_0 recovery.cpp
+  [=[if (starts.empty()) return whole_bytes;]=] [=[if (starts.empty()) return parse_records("");]=]
+  "a_file_that_is_not_ours_is_refused_at_byte_0"
+  SOURCES $<TARGET_OBJECTS:postable_recovery_objects>)
 # A recovery that drops a group found in two places (the backup and the live file).
 postable_crash_mutant(crash_recovery_drops_group_in_two_places ${recovery_cpp}
   [=[    plan.fresh_live = true;]=]

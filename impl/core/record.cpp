@@ -1,5 +1,6 @@
 #include "core/record.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "core/body_quoting.hpp"
@@ -11,6 +12,7 @@ namespace {
 
 // The words of a record's head, written and read by the code below alone.
 constexpr std::string_view received_prefix = "Received: from ";
+constexpr std::string_view record_line_head = "Received: ";  // no body line begins so: quoted
 constexpr std::string_view received_by = " by ";
 constexpr std::string_view received_suffix = " (CS4410MP3)";
 constexpr std::string_view number_field = "Number: ";
@@ -134,9 +136,11 @@ ParsedRecords parse_records(std::string_view text) {
 
 void parse_records(std::string_view text, ParsedRecords& out) {
   out.problem.clear();
+  out.starts.clear();
   std::size_t count = 0, at = 0;
   for (; at < text.size(); ++count) {
     if (count == out.records.size()) out.records.emplace_back();
+    out.starts.push_back(at);
     ParsedRecord& record = out.records[count];
     if (!record_starts(text, at)) {
       out.problem = "no record starts at byte " + std::to_string(at);
@@ -157,7 +161,64 @@ void parse_records(std::string_view text, ParsedRecords& out) {
     at = *end + record_end.size();
   }
   out.records.resize(count);
+  out.starts.resize(count);
   out.whole_bytes = at;
+}
+
+namespace {
+
+// Whether `line` (without its LF) is, or if `cut` may begin, prefix + anything + suffix.
+bool line_could_be(std::string_view line, bool cut, std::string_view prefix,
+                   std::string_view suffix = "") {
+  if (cut && line.size() < prefix.size()) return prefix.starts_with(line);
+  return line.starts_with(prefix) &&
+         (cut || (line.size() >= prefix.size() + suffix.size() && line.ends_with(suffix)));
+}
+
+bool all_digits(std::string_view text) {
+  return text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+bool could_begin_record(std::string_view text) {
+  enum class Next { received, number, from, to_or_blank, body };
+  Next next = Next::received;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = text.substr(at, end - at);
+    const bool cut = end == text.size();
+    switch (next) {
+      case Next::received:
+        if (!line_could_be(line, cut, received_prefix, received_suffix)) return false;
+        next = Next::number;
+        break;
+      case Next::number:
+        if (!line_could_be(line, cut, number_field) ||
+            !all_digits(line.substr(std::min(line.size(), number_field.size()))) ||
+            (!cut && line.size() == number_field.size())) {
+          return false;
+        }
+        next = Next::from;
+        break;
+      case Next::from:
+        if (!line_could_be(line, cut, from_field)) return false;
+        next = Next::to_or_blank;
+        break;
+      case Next::to_or_blank:
+        if (line.empty() && !cut) {
+          next = Next::body;
+        } else if (!line_could_be(line, cut, to_field)) {
+          return false;
+        }
+        break;
+      case Next::body:  // any line but a record's first (a body's are quoted)
+        if (line.starts_with(record_line_head)) return false;
+        break;
+    }
+    at = end + 1;
+  }
+  return !text.empty();
 }
 
 }  // namespace postable

@@ -39,6 +39,7 @@ struct ParsedRecord {
 
 struct ParsedRecords {
   std::vector<ParsedRecord> records;  // in file order, up to the first problem
+  std::vector<std::size_t> starts;    // the byte where each of them begins
   std::string problem;                // empty when the whole text is records
   std::size_t whole_bytes = 0;        // how much of the text those records are
 };
@@ -50,5 +51,11 @@ struct ParsedRecords {
 ParsedRecords parse_records(std::string_view text);
 // The same into `out`, whose storage is reused: a reader of many records allocates once.
 void parse_records(std::string_view text, ParsedRecords& out);
+
+// Whether `text` is what a record cut short may leave: a prefix of some record's head (each
+// line of it whole and well formed, the last perhaps cut), then perhaps a part of a body (no
+// line of which begins as a record's first line does: a body's such lines are quoted).
+// Recovery tells a torn append (cut off) from bytes that are not ours (refused) by it.
+bool could_begin_record(std::string_view text);
 
 }  // namespace postable

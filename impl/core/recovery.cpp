@@ -11,23 +11,50 @@ namespace {
 constexpr std::string_view live_name = "mailbox";
 constexpr std::string_view partial_suffix = ".partial";
 // A record's first line begins so; a body line that does is stored quoted (body_quoting.hpp).
-constexpr std::string_view record_line_start = "\nReceived: ";
+constexpr std::string_view record_line_head = "Received: ";
 
-// The start of the last line that begins as a record's first line does, or could if the
-// text went on (a record torn inside its first line); 0 when none.
-std::size_t last_record_start(std::string_view text) {
-  const std::string_view head = record_line_start.substr(1);
-  for (std::size_t end = text.size(); end > 0;) {
-    const std::size_t newline = text.rfind('\n', end - 1);
-    if (newline == std::string_view::npos) break;
-    const std::string_view line = text.substr(newline + 1);
-    if (line.substr(0, head.size()) == head.substr(0, std::min(line.size(), head.size())) &&
-        newline + 1 < text.size()) {
-      return newline + 1;
+// Where the zeros at the end of `bytes` begin (its size when it does not end in a zero): a
+// machine crash may leave an append's size on disk without its data, which reads as zeros.
+// A whole record never ends in one (it ends in an empty line).
+std::size_t zero_tail_start(std::string_view bytes) {
+  const std::size_t last = bytes.find_last_not_of('\0');
+  return last == std::string_view::npos ? 0 : last + 1;
+}
+
+// The lines from `from` on that may begin a record a crash cut short: each that begins as a
+// record's first line does (a body line never does: it is quoted), and the last line if it is
+// cut inside that beginning (it may also be a body line cut short).
+std::vector<std::size_t> record_line_starts(std::string_view text, std::size_t from) {
+  std::vector<std::size_t> starts;
+  for (std::size_t at = from; at < text.size();) {
+    const std::string_view rest = text.substr(at);
+    const std::size_t newline = rest.find('\n');
+    if (rest.starts_with(record_line_head) ||
+        (newline == std::string_view::npos && record_line_head.starts_with(rest))) {
+      starts.push_back(at);
     }
-    end = newline;
+    if (newline == std::string_view::npos) break;
+    at += newline + 1;
   }
-  return 0;
+  return starts;
+}
+
+// The whole records before the one a crash cut short: the last start from `whole_bytes` on
+// before which all is whole records and from which the rest could be a record cut short.
+// Only then are the bytes after those records a torn append; else, where they stop making
+// sense: they are not ours.
+std::variant<ParsedRecords, std::size_t> records_before_a_torn_one(std::string_view text,
+                                                                   std::size_t whole_bytes) {
+  const std::vector<std::size_t> starts = record_line_starts(text, whole_bytes);
+  if (starts.empty()) return whole_bytes;  // no line can begin a record: not ours
+  std::optional<std::size_t> unreadable;
+  for (auto start = starts.rbegin(); start != starts.rend(); ++start) {
+    ParsedRecords before = parse_records(text.substr(0, *start));
+    if (!before.problem.empty()) continue;
+    if (could_begin_record(text.substr(*start))) return before;
+    if (!unreadable) unreadable = *start;
+  }
+  return unreadable.value_or(whole_bytes);
 }
 
 // "A-B" with 1 <= A <= B, or nullopt.
@@ -48,11 +75,13 @@ RecoveryError error_at(const FoundFile& file, std::uint64_t offset, std::string 
   return {file.name, offset, std::move(reason)};
 }
 
-// A backup must be whole records, exactly its range in order.
+// A backup must be whole records (it was synced before its name), exactly its range.
 std::optional<RecoveryError> check_backup(const FoundFile& file, const BackupRange& range) {
-  if (file.damage_at) return error_at(file, *file.damage_at, "a record starts inside another");
-  if (!file.problem.empty()) return error_at(file, file.whole_bytes, file.problem);
-  if (!file.numbers_in_order || file.first != range.first || file.last != range.last) {
+  if (file.damage) return error_at(file, file.damage->offset, file.damage->reason);
+  if (file.whole_bytes < file.size) {
+    return error_at(file, file.whole_bytes, "a backup ends in " + file.tail);
+  }
+  if (file.first != range.first || file.last != range.last) {
     return error_at(file, 0,
                     "holds messages " + range_text(file.first, file.last) + ", not its range");
   }
@@ -80,45 +109,58 @@ std::optional<RecoveryError> check_chain(std::vector<Backup>& backups) {
   return std::nullopt;
 }
 
-// The live file: whole records from backed_up + 1 on, then at most a torn record, cut off.
+// The live file: whole records from backed_up + 1 on, then at most a torn tail, cut off.
 std::optional<RecoveryError> plan_live(const FoundFile& live, RecoveryPlan& plan) {
-  if (!live.numbers_in_order || (live.first <= live.last && live.first != plan.backed_up + 1)) {
+  if (live.first <= live.last && live.first != plan.backed_up + 1) {
     return error_at(live, 0,
-                    "holds messages " + range_text(live.first, live.last) +
-                        " after backups through " + std::to_string(plan.backed_up));
+                    "message " + std::to_string(live.first) + " where " +
+                        std::to_string(plan.backed_up + 1) + " was expected (backups run through " +
+                        std::to_string(plan.backed_up) + ")");
   }
-  if (live.damage_at) {
-    return error_at(live, *live.damage_at,
-                    live.problem.empty() ? "a record starts inside another" : live.problem);
-  }
+  if (live.damage) return error_at(live, live.damage->offset, live.damage->reason);
   if (live.first <= live.last) plan.stored = live.last;
   plan.live_bytes = live.whole_bytes;
   if (live.whole_bytes < live.size) {
     plan.cut_live = live.whole_bytes;
-    plan.notes.push_back("cut " + std::to_string(live.size - live.whole_bytes) +
-                         " bytes of a torn record off mailbox at byte " +
-                         std::to_string(live.whole_bytes));
+    plan.notes.push_back("cut " + std::to_string(live.size - live.whole_bytes) + " bytes (" +
+                         live.tail + ") off mailbox at byte " + std::to_string(live.whole_bytes) +
+                         ", the end of its last whole record");
   }
   return std::nullopt;
 }
 
-// Body lines never begin with `Received: ` (they are quoted): every line that does begins a
-// record. Where one stands that is not the start of a record read (the first after the
-// `records` read within the first `whole` bytes, or any after them), the file is damaged.
-std::optional<std::uint64_t> misplaced_record_line(std::string_view text, std::size_t whole,
-                                                   std::size_t records) {
-  const std::string_view head = record_line_start.substr(1);
-  std::size_t seen = 0;
-  for (std::size_t at = 0; at < text.size();) {
-    if (text.substr(at).starts_with(head)) {
-      const bool record_start = at < whole && (at == 0 || text.substr(at - 2, 2) == "\n\n");
-      if (at > whole || (at < whole && (!record_start || ++seen > records))) return at;
-    }
+// Body lines never begin with `Received: ` (they are quoted): every line within the whole
+// records that does must be the start of one of them, or the file is damaged.
+std::optional<std::uint64_t> misplaced_record_line(std::string_view text,
+                                                   const ParsedRecords& parsed) {
+  std::size_t next_start = 0;
+  for (std::size_t at = 0; at < parsed.whole_bytes;) {
+    while (next_start < parsed.starts.size() && parsed.starts[next_start] < at) ++next_start;
+    const bool record_start = next_start < parsed.starts.size() && parsed.starts[next_start] == at;
+    if (!record_start && text.substr(at).starts_with(record_line_head)) return at;
     const std::size_t newline = text.find('\n', at);
     if (newline == std::string_view::npos) break;
     at = newline + 1;
   }
   return std::nullopt;
+}
+
+// The first record numbered other than one more than the one before it.
+std::optional<Damage> numbers_out_of_order(const ParsedRecords& parsed) {
+  for (std::size_t i = 1; i < parsed.records.size(); ++i) {
+    const std::uint64_t expected = parsed.records[i - 1].number + 1;
+    if (parsed.records[i].number != expected) {
+      return Damage{parsed.starts[i], "message " + std::to_string(parsed.records[i].number) +
+                                          " where " + std::to_string(expected) + " was expected"};
+    }
+  }
+  return std::nullopt;
+}
+
+// Why the bytes from `at` on are neither records nor a torn tail.
+std::string not_ours(std::uint64_t at, std::uint64_t size) {
+  return at == 0 && size > 0 ? "not a mailbox file of this server (no record starts here)"
+                             : "neither a record nor what a crash leaves of one";
 }
 }  // namespace
 
@@ -135,17 +177,17 @@ NameReading read_mailbox_name(std::string_view name) {
 }
 
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes) {
-  ParsedRecords parsed = parse_records(bytes);
+  const std::string_view text = bytes.substr(0, zero_tail_start(bytes));
+  ParsedRecords parsed = parse_records(text);
+  bool cut_short = false;
+  std::size_t unreadable_at = parsed.whole_bytes;
   if (!parsed.problem.empty()) {
-    // A torn record can leave the one before it without the record start that ends it: read
-    // again up to the last line that could be one (a body line never can: it is quoted).
-    const std::size_t start = last_record_start(bytes);
-    if (start > parsed.whole_bytes) {
-      ParsedRecords before = parse_records(bytes.substr(0, start));
-      if (before.problem.empty()) {
-        parsed = std::move(before);
-        parsed.problem = "a record cut short at byte " + std::to_string(start);
-      }
+    auto reading = records_before_a_torn_one(text, parsed.whole_bytes);
+    if (auto* before = std::get_if<ParsedRecords>(&reading)) {
+      parsed = std::move(*before);
+      cut_short = true;
+    } else {
+      unreadable_at = std::get<std::size_t>(reading);
     }
   }
   FoundFile found;
@@ -153,17 +195,20 @@ FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::strin
   found.inode = inode;
   found.size = bytes.size();
   found.whole_bytes = parsed.whole_bytes;
-  found.problem = parsed.problem;
-  if (!parsed.records.empty()) {
-    found.first = parsed.records.front().number;
-    found.last = parsed.records.back().number;
-  } else {
-    found.first = 1;  // no records: first > last
+  found.first = parsed.records.empty() ? 1 : parsed.records.front().number;  // none: first > last
+  found.last = parsed.records.empty() ? 0 : parsed.records.back().number;
+  if (!parsed.problem.empty()) {
+    found.damage = Damage{unreadable_at, not_ours(unreadable_at, bytes.size())};
+  } else if (const auto misplaced = misplaced_record_line(text, parsed)) {
+    found.damage = Damage{*misplaced, "a record starts inside another"};
+  } else if (auto out_of_order = numbers_out_of_order(parsed)) {
+    found.damage = std::move(out_of_order);
+  } else if (found.whole_bytes < found.size) {
+    const bool zeros = text.size() < bytes.size();
+    found.tail = cut_short && zeros ? "a record cut short, then zeros"
+                 : cut_short        ? "a record cut short"
+                                    : "zeros";
   }
-  for (std::size_t i = 0; i < parsed.records.size(); ++i) {
-    if (parsed.records[i].number != found.first + i) found.numbers_in_order = false;
-  }
-  found.damage_at = misplaced_record_line(bytes, parsed.whole_bytes, parsed.records.size());
   return found;
 }
 

@@ -13,7 +13,9 @@
 //                                           stays in the backup, mailbox becomes a new file
 //   rename mailbox.next to mailbox       -> the backup is done
 // Records are appended whole and synced before a 250; a crash may keep any part of what was
-// not yet synced, so the live file may end in a torn record: it is cut off.
+// not yet synced, so the live file may end in a torn tail: it is cut off at the end of the
+// last whole record. Bytes no crash of ours can leave (text before the first record, a
+// file that is not records at all) are refused, never cut.
 #pragma once
 
 #include <cstdint>
@@ -35,19 +37,23 @@ struct NameReading {
 };
 NameReading read_mailbox_name(std::string_view name);
 
+// Where a file stops making sense, and why: bytes no crash of ours can leave.
+struct Damage {
+  std::uint64_t offset = 0;
+  std::string reason;
+};
+
 // One file of ours as recovery needs it: its name, its identity (two names of one file have
-// the same inode) and what its bytes read as.
+// the same inode) and what its bytes read as: whole records, then perhaps what a crash leaves
+// of appends that were not yet durable (a torn tail), or else damage.
 struct FoundFile {
   std::string name;
   std::uint64_t inode = 0;
   std::uint64_t size = 0;
   std::uint64_t first = 0, last = 0;  // the numbers of its whole records (none: first > last)
   std::uint64_t whole_bytes = 0;      // how much of it those records are
-  std::string problem;                // why the rest is not records (empty when none is left)
-  bool numbers_in_order = true;       // each whole record numbered one more than the last
-  // Where a record's first line stands that no record begins at: inside another record, or
-  // after bytes that are not records. Such a file is damaged, not torn by a crash.
-  std::optional<std::uint64_t> damage_at;
+  std::string tail;                   // what lies past them, when a torn tail does
+  std::optional<Damage> damage;       // set when the bytes are not all records and a torn tail
 };
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes);
 

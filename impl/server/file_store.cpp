@@ -35,7 +35,8 @@ void FileStore::start_fresh() {
   if (!folder_.remove(live) || (file_ = folder_.create(live)) == Folder::no_file) {
     throw std::runtime_error(folder_.last_error());
   }
-  if (const int error = folder_.sync_folder(); error != 0 && synced()) {
+  if (!synced()) return;  // --durability none: no syncs at all
+  if (const int error = folder_.sync_folder(); error != 0) {
     throw std::runtime_error(folder_sync_failed(error));
   }
 }
@@ -73,13 +74,16 @@ void FileStore::carry_out(const RecoveryPlan& plan) {
   }
   file_ = folder_.open_existing(live);
   if (file_ == Folder::no_file) throw std::runtime_error(folder_.last_error());
+  if (plan.cut_live && !folder_.truncate(file_, *plan.cut_live)) {
+    throw std::runtime_error(folder_.last_error());
+  }
+  size_bytes_ = plan.live_bytes;
+  if (!synced()) return;
   if (plan.cut_live) {
-    if (!folder_.truncate(file_, *plan.cut_live)) throw std::runtime_error(folder_.last_error());
     if (const int error = folder_.sync_data(file_); error != 0) {
       throw std::runtime_error("cannot sync mailbox: " + reason_of(error));
     }
   }
-  size_bytes_ = plan.live_bytes;
   if (const int error = folder_.sync_folder(); error != 0) {
     throw std::runtime_error(folder_sync_failed(error));
   }

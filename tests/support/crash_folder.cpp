@@ -182,6 +182,27 @@ CrashState CrashFolder::current() const {
   return state;
 }
 
+// What a file may hold after a crash: its durable prefix, then of any content it has had
+// since, any prefix; or (the size reached the disk before the data) the size any of those
+// contents had, with a prefix of the data and zeros for the rest.
+std::set<std::string> CrashFolder::possible_contents(const File& file) {
+  std::set<std::uint64_t> sizes;
+  for (const std::string& version : file.since_sync) {
+    if (version.size() > file.durable_bytes) sizes.insert(version.size());
+  }
+  std::set<std::string> contents;
+  for (const std::string& version : file.since_sync) {
+    for (std::size_t length = file.durable_bytes; length <= version.size(); ++length) {
+      contents.insert(version.substr(0, length));
+      for (auto size = sizes.upper_bound(length); size != sizes.end() && *size <= version.size();
+           ++size) {
+        contents.insert(version.substr(0, length) + std::string(*size - length, '\0'));
+      }
+    }
+  }
+  return contents;
+}
+
 std::set<CrashState> CrashFolder::crash_states() const {
   std::set<CrashState> states;
   std::map<std::string, std::uint64_t> names = durable_names_;
@@ -191,12 +212,7 @@ std::set<CrashState> CrashFolder::crash_states() const {
     for (const auto& [name, inode] : names) inodes.insert(inode);
     for (std::uint64_t inode : inodes) {
       const File& file = files_.at(inode);
-      std::set<std::string> contents;  // what this file may hold
-      for (const std::string& version : file.since_sync) {
-        for (std::size_t length = file.durable_bytes; length <= version.size(); ++length) {
-          contents.insert(version.substr(0, length));
-        }
-      }
+      const std::set<std::string> contents = possible_contents(file);
       std::vector<CrashState> grown;
       for (const CrashState& state : partial) {
         for (const std::string& content : contents) {

@@ -1,11 +1,13 @@
 // A crash model of the file system, as a Folder the real file store runs on. It keeps, for
 // each file, what is on stable storage and what is only in the page cache, and for the folder
 // the names on stable storage and the operations since; crash_states() gives every state a
-// crash of the machine right now may leave, under POSIX with ext4's ordered mode (data=ordered;
-// the models of ALICE, OSDI 2014, and CrashMonkey, OSDI 2018):
+// crash of the machine right now may leave, under POSIX (the models of ALICE, OSDI 2014, and
+// CrashMonkey, OSDI 2018):
 //   - a file keeps what its last successful sync_data() saw, and of what came after, any
 //     prefix of any content the file has had since (an append lost, kept, or cut at any
-//     byte; a truncate applied or not). A failed sync makes nothing durable.
+//     byte; a truncate applied or not), or such a prefix followed by zeros up to the size
+//     of any of those contents (the size reached the disk before the data: ALICE's append
+//     model, ext4 with data=writeback). A failed sync makes nothing durable.
 //   - the folder keeps its names as of the last sync_folder(), with any prefix of the
 //     creates, links, renames and removes made since, in their order (ext4 journals them in
 //     order; a file's sync is not counted on to make its name durable).
@@ -71,6 +73,7 @@ class CrashFolder final : public Folder {
   struct NameChange {
     std::vector<std::pair<std::string, std::optional<std::uint64_t>>> names;  // nullopt: gone
   };
+  static std::set<std::string> possible_contents(const File& file);
   bool fail(const std::string& why);
   void step(const std::string& what);
   void changed(File& file);

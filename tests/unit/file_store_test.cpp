@@ -170,7 +170,8 @@ BOOST_AUTO_TEST_CASE(a_resume_that_cannot_make_sense_of_the_files_changes_none) 
   PosixFolder folder(dir.path);
   FileStore store(folder, Durability::sync);
   BOOST_CHECK_EXCEPTION(store.resume(), std::runtime_error, [](const std::runtime_error& e) {
-    return std::string(e.what()) == "mailbox.1-2 at byte 0: no record starts at byte 0";
+    return std::string(e.what()) ==
+           "mailbox.1-2 at byte 0: not a mailbox file of this server (no record starts here)";
   });
   BOOST_TEST(dir.read("mailbox.1-2") == "not records");
   BOOST_TEST(dir.read("mailbox") == "Received: fr");

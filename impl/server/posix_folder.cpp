@@ -136,12 +136,22 @@ std::vector<std::string> PosixFolder::names() {
   return found;
 }
 
+// Non-blocking, so that a FIFO under a mailbox's name is refused instead of waited on.
 std::optional<FileContent> PosixFolder::read(const std::string& name) {
-  const int fd = ::openat(dir_fd_, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  const int fd = ::openat(dir_fd_, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   struct stat facts {};
-  if (fd < 0 || ::fstat(fd, &facts) != 0 || !S_ISREG(facts.st_mode)) {
-    if (fd >= 0) ::close(fd);
+  if (fd < 0 && errno == ELOOP) {
+    last_error_ = "cannot read " + at(name) + ": a symbolic link, which the server never follows";
+    return std::nullopt;
+  }
+  if (fd < 0 || ::fstat(fd, &facts) != 0) {
     failed("cannot read " + at(name));
+    if (fd >= 0) ::close(fd);
+    return std::nullopt;
+  }
+  if (!S_ISREG(facts.st_mode)) {
+    last_error_ = "cannot read " + at(name) + ": not a regular file";
+    ::close(fd);
     return std::nullopt;
   }
   FileContent content{std::uint64_t(facts.st_ino), std::string(std::size_t(facts.st_size), '\0')};

@@ -93,6 +93,10 @@ std::string judge_folder(const std::filesystem::path& dir, const Acknowledged& a
 
 }  // namespace
 
+// The crash scenarios, as a suite: tests/scripts/fs_crash_test.sh runs it again on each file
+// system a loop device can hold (TMPDIR on it).
+BOOST_AUTO_TEST_SUITE(crash)
+
 BOOST_AUTO_TEST_CASE(killed_under_load_twenty_times_then_resumed_loses_nothing_acknowledged) {
   TemporaryFolder folder;
   Acknowledged acknowledged;
@@ -172,6 +176,42 @@ BOOST_AUTO_TEST_CASE(killed_at_each_step_of_the_backup_then_resumed_loses_nothin
   }
 }
 
+// Killed by strace in the middle of storing a long body (its copy in from the spool, after
+// its head was written): the messages acknowledged before stay, the torn record is cut off, and
+// the next message takes the number the long one would have had.
+BOOST_AUTO_TEST_CASE(killed_while_a_long_body_is_copied_in_then_resumed_loses_nothing) {
+  TemporaryFolder folder;
+  Acknowledged acknowledged;
+  {
+    ServerProcess server({"--threads", "1", "--max-size", "2000000"},
+                         {"strace", "-f", "-o", "/dev/null", "-e", "trace=copy_file_range", "-e",
+                          "inject=copy_file_range:signal=SIGKILL:when=1"},
+                         POSTABLE_SMTPD, folder.path());
+    Client client(server.port());
+    client.reply();
+    client.ask("HELO h");
+    for (std::uint64_t n = 1; n <= 3; ++n) {
+      const std::string body = "short " + std::to_string(n);
+      BOOST_TEST(send_message(client, "a@b", "c@d", {body}) ==
+                 "250 OK: delivered message " + std::to_string(n));
+      acknowledged.bodies.emplace(n, body);
+    }
+    BOOST_TEST(!send_message(client, "a@b", "c@d", long_body(1 << 20, "long")).starts_with("250"));
+    server.wait();
+  }
+  ServerProcess again({"--resume", "--threads", "1"}, {}, POSTABLE_SMTPD, folder.path());
+  Client client(again.port());
+  client.reply();
+  client.ask("HELO h");
+  BOOST_TEST(send_message(client, "a@b", "c@d", {"after"}) == "250 OK: delivered message 4");
+  acknowledged.bodies.emplace(4, "after");
+  client.close();
+  BOOST_TEST(again.stop() == 0);
+  BOOST_TEST(again.log().find(" (a record cut short) off mailbox") != std::string::npos,
+             again.log());
+  BOOST_TEST(judge_folder(folder.path(), acknowledged) == "");
+}
+
 // A sync the disk fails (strace makes the second fdatasync fail with EIO): that message gets
 // 451 and is taken off the file, the server goes on, and the next message gets its number.
 BOOST_AUTO_TEST_CASE(a_failed_sync_answers_451_and_gives_the_number_again) {
@@ -216,3 +256,5 @@ BOOST_AUTO_TEST_CASE(a_resume_that_cannot_make_sense_of_the_files_exits_1_changi
   std::getline(backup, kept);
   BOOST_TEST(kept == "not records");
 }
+
+BOOST_AUTO_TEST_SUITE_END()

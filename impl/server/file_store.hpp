@@ -5,12 +5,13 @@
 // appends, never beside each other, move_to_backup() or cut().
 //
 // Every step that touches the disk, and what a crash right after it leaves:
-//   start_fresh: remove `mailbox`, create it, sync the folder. A crash leaves no `mailbox`
-//     or an empty one; the old file loses only its name, so a backup that shared it keeps
-//     its content.
+//   start_fresh: remove `mailbox`, create it, sync the folder (with Durability::none, no
+//     sync here or anywhere). A crash leaves no `mailbox` or an empty one; the old file loses
+//     only its name, so a backup that shared it keeps its content.
 //   append: the record, whole, in the page cache; a crash may keep any prefix of what was
-//     appended since the last sync (recovery cuts a torn record). A spooled body makes it
-//     three steps (head, the copy, the rest), each of which such a crash may tear as well.
+//     appended since the last sync, or such a prefix then zeros (the size on disk before the
+//     data); recovery cuts that torn tail at the end of the last whole record. A spooled body
+//     makes it three steps (head, the copy, the rest), each of which such a crash may tear.
 //   sync: fdatasync; only now does the monitor reply 250 to the records it covers.
 //   move_to_backup: see the steps in core/recovery.hpp; sync_names() syncs the folder after
 //     them (and sync() does first, if it has not).

@@ -1,6 +1,9 @@
 // The one record reader on any bytes, and records written and read back.
 //   - parse_records() on arbitrary bytes: no crash; the whole records it reports lie within
 //     the text, and the text is all records exactly when no problem is named.
+//   - recovery on arbitrary bytes as `mailbox`: no crash; either a refusal at a byte within the
+//     file, or a cut that leaves whole records only, and no cut at all of a file that is all
+//     records.
 //   - format_record() then parse_records() on the envelopes and bodies the input spells out
 //     (fields split at NUL bytes, as a session could have taken them): exactly the records
 //     written, body for body.
@@ -8,6 +11,7 @@
 #include <vector>
 
 #include "core/record.hpp"
+#include "core/recovery.hpp"
 #include "fuzz/fuzz_support.hpp"
 
 namespace {
@@ -49,6 +53,17 @@ void read_any_bytes(std::string_view text) {
   demand(parsed.whole_bytes <= text.size(), "the whole records lie within the text");
   demand(parsed.problem.empty() == (parsed.whole_bytes == text.size()),
          "a problem is named exactly when the text is not all records");
+  const Recovery recovery = plan_recovery({examine_mailbox_file("mailbox", 1, text)});
+  if (const auto* refused = std::get_if<RecoveryError>(&recovery)) {
+    demand(refused->offset <= text.size(), "a refusal names a byte within the file");
+    return;
+  }
+  const RecoveryPlan& plan = std::get<RecoveryPlan>(recovery);
+  demand(plan.live_bytes <= text.size(), "recovery keeps at most the file");
+  demand(parse_records(text.substr(0, plan.live_bytes)).problem.empty(),
+         "what recovery keeps is whole records");
+  demand(!parsed.problem.empty() || plan.live_bytes == text.size(),
+         "a file of whole records is never cut");
 }
 
 // Fields: HELO, MAIL, RCPT, body, and again for the next record (at most three).

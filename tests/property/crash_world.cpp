@@ -5,6 +5,7 @@
 
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/record.hpp"
 #include "core/recovery.hpp"
@@ -148,19 +149,35 @@ std::string recover_and_judge(const CrashState& state, const Deliveries& deliver
   }
 }
 
+// The states judged so far in a world, each with the deliveries as they stood (both lists
+// only grow, so their sizes name them): a state recurs at many crash points, and is judged once.
+struct Judged {
+  using Key = std::tuple<CrashState, std::size_t, std::size_t>;
+  static Key key(const CrashState& state, const Deliveries& deliveries) {
+    return {state, deliveries.acknowledged.size(), deliveries.attempted.size()};
+  }
+  std::set<Key> resumed;    // with every crash in the middle of its recovery
+  std::set<Key> recovered;  // by one recovery
+};
+
 // Recovery writes too (it removes, cuts, creates and syncs): a crash in its middle must leave
 // a state the next recovery makes sense of, as well as the one it started from.
-std::string judge_resume(const CrashState& state, const Deliveries& deliveries) {
+std::string judge_resume(const CrashState& state, const Deliveries& deliveries, Judged& judged) {
   std::set<CrashState> during;
   std::string wrong = recover_and_judge(state, deliveries, &during);
   for (const CrashState& midway : during) {
-    if (!wrong.empty()) break;
-    if (midway == state) continue;
+    if (!wrong.empty()) return wrong;
+    const Judged::Key key = Judged::key(midway, deliveries);
+    if (midway == state || judged.resumed.contains(key) || judged.recovered.contains(key)) {
+      continue;
+    }
     wrong = recover_and_judge(midway, deliveries, nullptr);
-    if (!wrong.empty())
-      wrong =
-          "after a crash in the middle of recovery, leaving " + midway.describe() + ": " + wrong;
+    if (!wrong.empty()) {
+      return "after a crash in the middle of recovery, leaving " + midway.describe() + ": " + wrong;
+    }
+    judged.recovered.insert(key);
   }
+  if (wrong.empty()) judged.resumed.insert(Judged::key(state, deliveries));
   return wrong;
 }
 
@@ -186,6 +203,7 @@ CrashVerdict check_every_crash(const CrashWorld& world) {
   folder.failing_syncs = world.failing_syncs;
   folder.failing_folder_syncs = world.failing_folder_syncs;
   std::string steps;
+  Judged judged;
   folder.after_step = [&](const std::string& step) {
     steps += "  " + step + "\n";
     const std::size_t point = verdict.crash_points++;
@@ -195,7 +213,8 @@ CrashVerdict check_every_crash(const CrashWorld& world) {
     for (const CrashState& state : states) {
       if (world.only && index++ != world.only->second % states.size()) continue;
       ++verdict.crash_states;
-      std::string wrong = judge_resume(state, deliveries);
+      if (judged.resumed.contains(Judged::key(state, deliveries))) continue;  // seen before
+      std::string wrong = judge_resume(state, deliveries, judged);
       if (wrong.empty()) wrong = judge_plain_start(state);
       if (!wrong.empty()) {
         verdict.wrong = wrong + "\ncrash after step " + std::to_string(point) + ", leaving " +

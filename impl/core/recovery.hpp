@@ -53,7 +53,7 @@ struct FoundFile {
   std::uint64_t first = 0, last = 0;  // the numbers of its whole records (none: first > last)
   std::uint64_t whole_bytes = 0;      // how much of it those records are
   std::string tail;                   // what lies past them, when a torn tail does
-  std::optional<Damage> damage;       // set when the bytes are not all records and a torn tail
+  std::optional<Damage> damage;       // set unless it is whole records, then at most a tail
 };
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes);
 

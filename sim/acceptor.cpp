@@ -45,6 +45,7 @@ Connection* Acceptor::accept() {
   }
   Connection& c = *backlog_.front();
   backlog_.pop_front();
+  pool_.begin_accept();
   pool_.hand_off(c.id);
   pool_.take();
   c.worker = free_workers_.back();

@@ -74,8 +74,19 @@ postable_monitor_mutant(mailbox_keeps_what_a_sync_lost ${mailbox_hpp}
   [=[if (!store_.cut(loss.cut_to_bytes))]=] [=[if (false)]=]
   "holds \\[|was acknowledged as|a write landed while a backup was due" mailbox_monitor_property)
 postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
-  [=[    while (!ledger_.may_accept() && !stopping_) worker_idle_.wait(lock);
-]=] "" "accepted while no worker was idle|may_accept" pool_monitor_property)
+  [=[    while (ledger_.acceptor_step() == AcceptorStep::wait) worker_idle_.wait(lock);
+    if (ledger_.acceptor_step() != AcceptorStep::accept) return false;
+    ledger_.begin_accept();]=] [=[    if (ledger_.stopped()) return false;]=]
+  "accepted while no worker was idle|accepting_" pool_monitor_property)
+# The stop seen by the acceptor only when a worker is idle: with every worker busy, a stop
+# waits for a session to end by itself (the bug the real server had).
+set(pool_ledger_hpp ${PROJECT_SOURCE_DIR}/impl/core/pool_ledger.hpp)
+postable_monitor_mutant(pool_stop_unseen_by_busy_acceptor ${pool_ledger_hpp}
+  [=[    if (stopped_) return AcceptorStep::stop;
+    return may_accept() ? AcceptorStep::accept : AcceptorStep::wait;]=]
+  [=[    if (may_accept()) return stopped_ ? AcceptorStep::stop : AcceptorStep::accept;
+    return AcceptorStep::wait;]=]
+  "the acceptor sleeps after the stop|deadlock" pool_monitor_property)
 postable_monitor_mutant(pool_forgets_acceptor_after_take ${pool_hpp}
   [=[    Connection connection = ledger_.take();
     // The hand-off slot is free again: if another worker is idle, the acceptor may go on.

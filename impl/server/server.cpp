@@ -24,6 +24,7 @@
 #include "server/mailbox.hpp"
 #include "server/pool.hpp"
 #include "server/posix_folder.hpp"
+#include "server/signal_watch.hpp"
 #include "server/socket.hpp"
 
 namespace postable {
@@ -180,11 +181,17 @@ int run_server(const ServerConfig& config) {
     });
   }
 
-  while (pool.wait_for_idle_worker()) {
-    std::optional<Connection> connection =
-        accept_one(listener, stop_signal.get(), config.busy_poll, log);
-    if (!connection) break;
-    pool.hand_off(std::move(*connection));
+  {
+    const SignalWatch signal_watch(stop_signal.get(), [&] { pool.stop(); });
+    while (pool.wait_for_idle_worker()) {
+      std::optional<Connection> connection =
+          accept_one(listener, stop_signal.get(), config.busy_poll, log);
+      if (!connection) {
+        pool.accept_ended();
+        break;
+      }
+      pool.hand_off(std::move(*connection));
+    }
   }
   drain_sessions(drain, pool, config.drain, log);
   for (std::thread& worker : workers) worker.join();

@@ -104,7 +104,11 @@ int ServerProcess::stop(std::chrono::milliseconds patience) {
 }
 
 void ServerProcess::terminate() {
-  if (pid_ > 0) kill(-pid_, SIGTERM);
+  signal(SIGTERM);
+}
+
+void ServerProcess::signal(int number) {
+  if (pid_ > 0) kill(-pid_, number);
 }
 
 int ServerProcess::wait(std::chrono::milliseconds patience) {

@@ -32,6 +32,7 @@ class ServerProcess {
   // SIGTERM, then waits; returns the exit status (-1 if it had to be killed).
   int stop(std::chrono::milliseconds patience = std::chrono::seconds(15));
   void terminate();  // SIGTERM alone
+  void signal(int number);
   int wait(std::chrono::milliseconds patience = std::chrono::seconds(15));
   std::string log() const;  // what smtpd wrote on stderr
   // The most memory smtpd has held so far (VmHWM, its peak resident set), in KiB.

@@ -1,6 +1,8 @@
 // The real smtpd's limits on a session and its stop (protocol.md, "Limits on a session" and
 // "Shutdown"): a client that only chatters is closed, and a client that keeps delivering
 // cannot keep a stopped server running.
+#include <signal.h>
+
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
@@ -131,6 +133,53 @@ BOOST_AUTO_TEST_CASE(a_hang_up_inside_a_message_during_the_drain_ends_the_sessio
   writing.close();
   BOOST_TEST(server.wait(6s) == 0);
   BOOST_TEST(seconds_since(stopped_at) < 1.5);
+  BOOST_TEST(server.read_file("mailbox").empty());
+}
+
+// With every worker busy (--threads 2: one session greeted, one after HELO) and a third
+// client in the kernel's backlog, a stop by either signal tells both sessions at once (the
+// acceptor, asleep waiting for an idle worker, sees it too), closes the backlog connection
+// without a reply, and exits 0.
+BOOST_AUTO_TEST_CASE(a_stop_with_every_worker_busy_tells_every_session_at_once) {
+  for (const int number : {SIGTERM, SIGINT}) {
+    ServerProcess server({"--threads", "2", "--drain", "5"});
+    Client greeted(server.port());
+    BOOST_REQUIRE(greeted.reply());
+    Client after_helo(server.port());
+    BOOST_REQUIRE(after_helo.reply());
+    BOOST_REQUIRE(after_helo.ask("HELO h") == "250 postable");
+    Client waiting(server.port());
+    BOOST_TEST(!waiting.reply(300ms).has_value(), "no worker is idle: no greeting");
+    const auto stopped_at = Clock::now();
+    server.signal(number);
+    BOOST_TEST(greeted.reply(1s).value_or("") == shutting_down, "signal " << number);
+    BOOST_TEST(after_helo.reply(1s).value_or("") == shutting_down, "signal " << number);
+    BOOST_TEST(seconds_since(stopped_at) < 1.0, "signal " << number);
+    BOOST_TEST(server.wait(5s) == 0, "signal " << number);
+    BOOST_TEST(!waiting.reply(1s).has_value(), "the backlog is closed unanswered");
+    BOOST_TEST(waiting.closed_by_server(1s));
+  }
+}
+
+// A message finished during the drain that completes a group gets its 250, then the 421, and
+// the group's backup is made before the server exits.
+BOOST_AUTO_TEST_CASE(a_group_completed_during_the_drain_is_backed_up_before_the_exit) {
+  ServerProcess server({"--backup-every", "2", "--drain", "5"});
+  Client writing(server.port());
+  BOOST_REQUIRE(writing.reply());
+  BOOST_REQUIRE(writing.ask("HELO h") == "250 postable");
+  BOOST_REQUIRE(send_message(writing, "a@b", "c@d", {"one"}) == "250 OK: delivered message 1");
+  BOOST_REQUIRE(writing.ask("MAIL FROM: a@b") == "250 2.1.0 OK");
+  BOOST_REQUIRE(writing.ask("RCPT TO: c@d") == "250 2.1.5 OK");
+  BOOST_REQUIRE(writing.ask("DATA").rfind("354", 0) == 0);
+  writing.send("two\r\n");
+  server.terminate();
+  std::this_thread::sleep_for(200ms);  // the message goes on after the stop
+  writing.send(".\r\n");
+  BOOST_TEST(writing.reply(2s).value_or("") == "250 OK: delivered message 2");
+  BOOST_TEST(writing.reply(2s).value_or("") == shutting_down);
+  BOOST_TEST(server.wait(5s) == 0);
+  BOOST_TEST(numbers_in(server.read_file("mailbox.1-2")) == range(1, 2));
   BOOST_TEST(server.read_file("mailbox").empty());
 }
 

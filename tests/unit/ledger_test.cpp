@@ -8,11 +8,13 @@
 #include "core/mailbox_ledger.hpp"
 #include "core/pool_ledger.hpp"
 
+using postable::AcceptorStep;
 using postable::BackupRange;
 using postable::DrainLedger;
 using postable::DrainPhase;
 using postable::MailboxLedger;
 using postable::PoolLedger;
+using postable::WorkerStep;
 
 BOOST_AUTO_TEST_CASE(numbers_rise_by_one_and_every_group_falls_due) {
   MailboxLedger ledger(3);
@@ -57,6 +59,8 @@ BOOST_AUTO_TEST_CASE(the_pool_accepts_only_for_an_idle_unpromised_worker) {
   BOOST_TEST(!pool.may_accept());  // no worker is waiting yet
   pool.worker_waits();
   BOOST_TEST(pool.may_accept());
+  pool.begin_accept();
+  BOOST_TEST(!pool.may_accept());  // one accept at a time
   pool.hand_off(7);
   BOOST_TEST(!pool.may_accept());  // the one idle worker is promised connection 7
   pool.worker_waits();
@@ -64,6 +68,43 @@ BOOST_AUTO_TEST_CASE(the_pool_accepts_only_for_an_idle_unpromised_worker) {
   BOOST_TEST(pool.take() == 7);
   BOOST_TEST(pool.may_accept());  // the second worker is idle and free
   BOOST_TEST(pool.busy() == 1u);
+}
+
+// The stop is seen by the acceptor whatever the workers do: with every worker busy too.
+BOOST_AUTO_TEST_CASE(the_acceptor_sees_the_stop_with_every_worker_busy) {
+  PoolLedger<int> pool(1);
+  pool.worker_waits();
+  pool.begin_accept();
+  pool.hand_off(1);
+  BOOST_TEST(pool.take() == 1);  // the one worker is busy
+  BOOST_TEST((pool.acceptor_step() == AcceptorStep::wait));
+  pool.stop();
+  BOOST_TEST((pool.acceptor_step() == AcceptorStep::stop));
+}
+
+// After the stop, an idle worker leaves, unless a connection is handed to it or an accept
+// under way may bring one (then the last idle worker stays for it).
+BOOST_AUTO_TEST_CASE(after_the_stop_idle_workers_leave_but_one_stays_for_an_accept) {
+  PoolLedger<int> pool(2);
+  pool.worker_waits();
+  pool.worker_waits();
+  pool.begin_accept();
+  pool.stop();
+  BOOST_TEST((pool.worker_step() == WorkerStep::leave));
+  pool.worker_leaves();
+  BOOST_TEST((pool.worker_step() == WorkerStep::wait));  // the last idle one, for the accept
+  pool.hand_off(3);
+  BOOST_TEST((pool.worker_step() == WorkerStep::take));
+  BOOST_TEST(pool.take() == 3);
+  pool.worker_waits();
+  BOOST_TEST((pool.worker_step() == WorkerStep::leave));
+  PoolLedger<int> ended(1);
+  ended.worker_waits();
+  ended.begin_accept();
+  ended.stop();
+  BOOST_TEST((ended.worker_step() == WorkerStep::wait));
+  ended.accept_ended();
+  BOOST_TEST((ended.worker_step() == WorkerStep::leave));
 }
 
 // Workers 0-3: idle, waiting for a command, waiting for more of a message, busy storing.

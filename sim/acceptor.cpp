@@ -31,14 +31,15 @@ bool Acceptor::connect(Connection& c) {
 
 void Acceptor::maybe_accept() {
   const bool greedy = buggify_.planted(Fault::greedy_acceptor);
-  if (accept_pending_ || backlog_.empty() || !(pool_.may_accept() || greedy)) return;
+  const bool may = pool_.acceptor_step() == AcceptorStep::accept;
+  if (accept_pending_ || backlog_.empty() || !(may || greedy)) return;
   accept_pending_ = true;
   agenda_.schedule(agenda_.now(), Notice{Kind::accept});
 }
 
 Connection* Acceptor::accept() {
   accept_pending_ = false;
-  if (backlog_.empty()) return nullptr;
+  if (backlog_.empty() || stop_seen_) return nullptr;  // the stop came first: accept_ended
   if (!pool_.may_accept()) {
     oracle_.fail("the acceptor accepted while no worker was idle", backlog_.front()->id);
     return nullptr;
@@ -61,6 +62,18 @@ void Acceptor::worker_freed(const Connection& c) {
   free_workers_.push_back(c.worker);
 }
 
+bool Acceptor::sees_stop() {
+  if (stop_seen_ || pool_.acceptor_step() != AcceptorStep::stop) return false;
+  stop_seen_ = true;
+  return true;
+}
+
+std::deque<Connection*> Acceptor::take_backlog() {
+  std::deque<Connection*> taken;
+  taken.swap(backlog_);
+  return taken;
+}
+
 void Acceptor::crash() {
   backlog_.clear();
   pool_ = PoolLedger<std::uint64_t>(params_.workers);
@@ -72,7 +85,7 @@ void Acceptor::crash() {
 }
 
 void Acceptor::check_idle_rule_with_backlog() {
-  if (!oracle_.failed() && pool_.may_accept() && !accept_pending_) {
+  if (!oracle_.failed() && pool_.may_accept() && !accept_pending_ && !pool_.stopped()) {
     oracle_.fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);
   }
 }

@@ -39,6 +39,14 @@ class Acceptor {
     if (!backlog_.empty()) check_idle_rule_with_backlog();
   }
   bool idle() const { return pool_.busy() == 0; }
+  // The stop signal reaches the pool's machine (as the server's signal thread hands it over).
+  void stop() { pool_.stop(); }
+  // Whether the acceptor sees the stop now, for the first time: the machine says so at once
+  // whatever the workers do, or (were it wrong) once a worker is idle. Asked after the stop
+  // and after every worker freed; true once.
+  bool sees_stop();
+  // The stopped server closes its listener: the connections in the backlog, taken out.
+  std::deque<Connection*> take_backlog();
   // The server died: the backlog and every worker's connection are gone (the world resets
   // them), and the restarted server's pool is all idle.
   void crash();
@@ -55,6 +63,7 @@ class Acceptor {
   std::deque<Connection*> backlog_;
   PoolLedger<std::uint64_t> pool_;
   bool accept_pending_ = false;
+  bool stop_seen_ = false;
 };
 
 }  // namespace postable::sim

@@ -23,6 +23,8 @@ int reply_code(std::string_view line) {
 ClientEnd::ClientEnd(Context context) : context_(std::move(context)) {
   timeout_line_ = render_reply(model::Reply::timeout, {context_.config.name, {}, 0});
   timeout_line_.resize(timeout_line_.size() - 2);  // less the CRLF
+  shutdown_line_ = render_reply(model::Reply::shutting_down, {context_.config.name, {}, 0});
+  shutdown_line_.resize(shutdown_line_.size() - 2);
 }
 
 // Reply lines are read straight from the packet; only a line cut by the packet's end waits
@@ -43,7 +45,7 @@ void ClientEnd::receive(Connection& c, std::string_view bytes, bool eof) {
   c.received.assign(rest);  // may overlap: assign copes with its own contents
   if (eof) {
     const peer::Mirror& mirror = c.client->mirror();
-    if (c.crashed) {  // the server died: replies still due never come
+    if (c.crashed || c.stopped) {  // the server died or stopped: replies still due never come
       c.client_closed = true;
       return context_.finished(c);
     }
@@ -68,6 +70,7 @@ void ClientEnd::hear(Connection& c, std::string_view line) {
   if (line == timeout_line_ && (!mirror.owes() || mirror.next_owed() != line)) {
     return timed_out(c);
   }
+  if (line == shutdown_line_ && c.stopped) return told_to_stop(c);
   const peer::Heard heard = mirror.hear(line, Instant{});  // `line` stays valid: not its buffer
   switch (heard.kind) {
     case peer::Heard::Kind::expected:
@@ -103,6 +106,13 @@ void ClientEnd::timed_out(Connection& c) {
   mirror.heard_timeout(mirror.session().deadline().value_or(Instant{}));
 }
 
+// The server stopped and told the client so: it sends nothing more, and what it still waited
+// for never comes (the server checks when the 421 may come: World::check_told_at_stop).
+void ClientEnd::told_to_stop(Connection& c) {
+  c.told_to_stop = true;
+  c.client->mirror().forget_owed();
+}
+
 void ClientEnd::reset(Connection& c) {
   if (c.client_closed) return;
   c.client_closed = true;
@@ -113,7 +123,7 @@ void ClientEnd::reset(Connection& c) {
 }
 
 void ClientEnd::act(Connection& c) {
-  if (c.client->mirror().owes() || c.client_closed) return;
+  if (c.client->mirror().owes() || c.client_closed || c.told_to_stop) return;
   const Batch* batch = c.client->next(context_.agenda.now());
   if (batch == nullptr) return;
   c.batch_sent = context_.agenda.now();

@@ -43,10 +43,12 @@ class ClientEnd {
  private:
   void hear(Connection& c, std::string_view line);
   void timed_out(Connection& c);
+  void told_to_stop(Connection& c);
   void act(Connection& c);
 
   Context context_;
-  std::string timeout_line_;  // the model's 421 for a timeout, as the client reads it
+  std::string timeout_line_;   // the model's 421 for a timeout, as the client reads it
+  std::string shutdown_line_;  // and the stop's
   std::array<std::uint64_t, 1000> reply_counts_{};
 };
 

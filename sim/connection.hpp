@@ -36,6 +36,10 @@ struct Connection {
   bool timed_out = false;  // by the server, while the client's mirror waited for a message's end
   std::uint64_t worker = 0;
   Instant accepted_at{};
+  bool waiting = false;       // its worker waits for the client (the drain's machine knows it)
+  bool stopped = false;       // the server stopped: it may close after its 421, or (in the backlog)
+                              // unanswered
+  bool told_to_stop = false;  // client side: it heard the stop's 421, and says no more
 };
 
 }  // namespace postable::sim

@@ -37,6 +37,9 @@ struct Summary {
   std::uint64_t resets_in_data = 0, resets_with_reply_lost = 0;
   // Server crashes; the connections they cut, and of those the ones still in the backlog.
   std::uint64_t crashes = 0, reset_by_crash = 0, reset_unserved = 0;
+  // Stop signals (0 or 1); the connections its drain closed in the backlog, unanswered; the
+  // clients that came once the listener was closed.
+  std::uint64_t stops = 0, stop_backlog_closed = 0, stop_refused = 0;
   std::map<int, std::uint64_t> replies;
   // Client send -> reply, virtual, as a histogram: memory does not grow with the run.
   LatencyHistogram latency;

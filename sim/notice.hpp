@@ -17,6 +17,8 @@ enum class Kind : std::uint8_t {
   crash,      // the server dies (and starts again at once, with --resume); `client`: times put off
   reset_by_client,  // the network resets the connection; the client's side knows first
   reset_by_server,  // the same, the server's side first
+  stop,             // SIGTERM: the pool's machine hears it, the acceptor sees it when it says
+  drain_over,       // the drain's time is up: every session still open is closed
 };
 
 // `client` names the connection; `slot` finds it without a lookup, and a notice whose

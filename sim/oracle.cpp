@@ -110,13 +110,16 @@ void Oracle::timer_fired(Instant now, Instant last_restart, Duration timeout,
   }
 }
 
-void Oracle::check_files_at_end() {
+void Oracle::check_files_at_end(std::uint64_t backup_every) {
   std::uint64_t expected = last_backed_up_ + 1;
   for (const std::uint64_t number : live_file_) {
     if (number != expected++)
       return fail(
           "mailbox does not hold messages " + std::to_string(last_backed_up_ + 1) + ".. in order",
           0);
+  }
+  if (live_file_.size() >= backup_every) {
+    return fail("a due backup of " + std::to_string(backup_every) + " messages was never made", 0);
   }
   if (!unacknowledged_.empty()) {
     fail("message " + std::to_string(unacknowledged_.begin()->first) +

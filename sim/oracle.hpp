@@ -54,8 +54,9 @@ class Oracle {
   // Records of `unreplied` numbers had no 250 sent; the others' may still be on their way.
   void crashed(const RecoveryPlan& plan, std::string_view live,
                const std::vector<std::uint64_t>& unreplied);
-  // The run is over: the live file in order, every stored message acknowledged.
-  void check_files_at_end();
+  // The run is over: the live file in order, every stored message acknowledged, and no group
+  // of `backup_every` left in it (a due backup is made, a stop's included).
+  void check_files_at_end(std::uint64_t backup_every);
 
  private:
   std::function<std::string(std::uint64_t)> transcript_of_;

@@ -36,6 +36,7 @@ std::string Params::describe() const {
       " sync-ms=" + number(sync_min_ms) + ".." + number(sync_max_ms) +
       " crashes=" + std::to_string(crashes) + " resets=" + number(reset_chance) +
       " stalls=" + number(stall_chance) + " spikes=" + number(spike_chance);
+  if (stop) out += " stop drain=" + number(drain_seconds);
   out += " mix=" + mix.describe(':');
   if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
   return out;
@@ -48,7 +49,7 @@ std::string Params::replay_command() const {
                     number(timeout_seconds) + " --rate " + number(arrivals_per_second) + " --mix " +
                     mix.describe('=') + " --crashes " + std::to_string(crashes) + " --resets " +
                     number(reset_chance) + " --stalls " + number(stall_chance) + " --spikes " +
-                    number(spike_chance);
+                    number(spike_chance) + " --stop " + (stop ? "1" : "0");
   if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }
@@ -93,6 +94,9 @@ Params draw_world(Params p, const Fixed& fixed) {
   const double resets = rng.below(3) == 0 ? double(rng.between(5, 100)) / 100 / 20 : 0;
   const double stalls = rng.below(3) == 0 ? double(rng.between(5, 100)) / 100 / 100 : 0;
   const double spikes = rng.below(3) == 0 ? double(rng.between(10, 100)) / 100 / 10 : 0;
+  // A stop in about a quarter of the worlds (drawn last, so the rest stay as they were).
+  const bool stop = rng.below(4) == 0;
+  if (!fixed.stop) p.stop = stop;
   if (!fixed.resets) p.reset_chance = resets;
   if (!fixed.stalls) p.stall_chance = stalls;
   if (!fixed.spikes) p.spike_chance = spikes;

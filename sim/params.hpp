@@ -73,6 +73,8 @@ struct Params {
   // drawn moment), that a packet's link stalls (for about the timeout), that a packet's
   // latency spikes (five to fifty times).
   double reset_chance = 0, stall_chance = 0, spike_chance = 0;
+  bool stop = false;  // a stop signal at a drawn moment while clients arrive, then the drain
+  double drain_seconds = double(model::drain_seconds);
   Mix mix;
   Fault fault = Fault::none;
 
@@ -83,7 +85,7 @@ struct Params {
 // Which parameters the command line fixed; the rest are drawn from the seed.
 struct Fixed {
   bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
-  bool crashes = false, resets = false, stalls = false, spikes = false;
+  bool crashes = false, resets = false, stalls = false, spikes = false, stop = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);

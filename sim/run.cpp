@@ -44,6 +44,7 @@ void add_counts(nlohmann::ordered_json& json, const Summary& s) {
   json["refused"] = s.refused;
   json["deferred"] = s.deferred;
   json["crashes"] = s.crashes;
+  json["stops"] = s.stops;
 }
 
 std::string summary_json(const Params& params, const Summary& s, double wall_seconds) {
@@ -55,6 +56,7 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
   add_counts(json, s);
   json.update(nlohmann::ordered_json{
       {"reset_by_crash", s.reset_by_crash},
+      {"stop", {{"backlog_closed", s.stop_backlog_closed}, {"refused_after", s.stop_refused}}},
       {"network",
        {{"resets_by_client", s.net_resets_client},
         {"resets_by_server", s.net_resets_server},
@@ -96,6 +98,11 @@ void print_summary(std::ostream& out, const Summary& s, double wall) {
   if (s.crashes > 0) {
     out << s.crashes << " crash(es) of the server, each resumed by the real recovery; "
         << s.reset_by_crash << " connections cut\n";
+  }
+  if (s.stops > 0) {
+    out << "a stop signal, then the drain; " << s.stop_backlog_closed
+        << " connections in the backlog closed unanswered, " << s.stop_refused
+        << " clients refused after it\n";
   }
   if (s.net_resets_client + s.net_resets_server + s.net_stalls + s.net_spikes > 0) {
     out << "network: " << s.net_resets_client << " resets by the client's side and "

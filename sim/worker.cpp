@@ -14,7 +14,41 @@ void Worker::start(Connection& c) {
     if (row.clock == Clock::restart) raw->last_restart = context_.agenda.now();
   });
   c.last_arrival = context_.agenda.now();
+  context_.drain.serving(c.worker, true);
   serve(c);
+}
+
+// The wait is over, for whatever reason: the drain's machine is told, as smtpd's worker
+// tells it after its recv() returns.
+void Worker::stop_waiting(Connection& c) {
+  if (!c.waiting) return;
+  c.waiting = false;
+  context_.drain.waited(c.worker);
+}
+
+void Worker::wake(Connection& c) {
+  if (c.server_closed || !c.waiting) return;  // busy: it sees the phase before it waits
+  stop_waiting(c);
+  serve(c);
+}
+
+// read_or_stop() of connection.cpp, before it waits: what the stop means for the session (at
+// once between messages, after the reply inside one; at the drain's end, the close). True
+// when the session was told, or may not wait: the loop sends what it says and looks again.
+bool Worker::tell_the_stop(Connection& c) {
+  Session& session = *c.server;
+  const DrainPhase phase = context_.drain.phase();
+  if (phase != DrainPhase::running && !session.stopping()) {
+    session.on_shutdown(context_.agenda.now());
+    return true;
+  }
+  if (phase == DrainPhase::over) {
+    session.on_drain_over(context_.agenda.now());
+    return true;
+  }
+  if (!context_.drain.may_wait(c.worker, session.mode() == Mode::command)) return true;
+  c.waiting = true;
+  return false;
 }
 
 // A worker does not read while it stores a message: bytes wait in the socket's buffer.
@@ -26,11 +60,12 @@ void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
     return;
   }
   if (pause_bugs_ && pause_bug_acts(c, bytes)) return;
-  if (c.server->awaiting_delivery() || !c.socket_buffer.empty()) {
+  if (c.server->awaiting_delivery() || !c.socket_buffer.empty() || !c.waiting) {
     c.socket_buffer += bytes;
     c.socket_eof = c.socket_eof || eof;
     return;
   }
+  stop_waiting(c);
   read(c, bytes, eof);
   serve(c);
 }
@@ -85,6 +120,7 @@ void Worker::stored(Connection& c, std::uint64_t number) {
 // Shaped like serve_connection: runs until the session waits for the client, the mailbox, or
 // its timer, or ends.
 void Worker::serve(Connection& c) {
+  stop_waiting(c);  // whatever resumed it
   Session& server = *c.server;
   for (;;) {
     if (!server.output().empty()) context_.network.send(c, Kind::to_client, server.output(), false);
@@ -101,7 +137,10 @@ void Worker::serve(Connection& c) {
       context_.agenda.schedule(std::max(fire_time(*server.deadline()), context_.agenda.now()),
                                Notice{Kind::timeout, c.id, c.slot});
     }
-    if (c.socket_buffer.empty() && !c.socket_eof) return;
+    if (c.socket_buffer.empty() && !c.socket_eof) {
+      if (tell_the_stop(c)) continue;
+      return;  // it waits for the client
+    }
     const std::string held = std::move(c.socket_buffer);
     const bool eof = c.socket_eof;
     c.socket_buffer.clear();
@@ -129,6 +168,7 @@ void Worker::timer(Connection& c) {
   }
   context_.oracle.timer_fired(now, c.last_restart, context_.config.timeout, c.id);
   if (context_.oracle.failed()) return;
+  stop_waiting(c);
   server.on_timeout(now);
   serve(c);
 }

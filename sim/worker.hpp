@@ -8,6 +8,7 @@
 #include <functional>
 #include <string_view>
 
+#include "core/drain_ledger.hpp"
 #include "core/session.hpp"
 #include "sim/agenda.hpp"
 #include "sim/buggify.hpp"
@@ -31,6 +32,7 @@ class Worker {
     Oracle& oracle;
     const Buggify& buggify;
     Summary& summary;
+    DrainLedger& drain;                       // the server's stop, as smtpd's workers live it
     std::function<void(Connection&)> closed;  // the session is over: free the worker
     double latency_max_ms;                    // the network's, without faults
   };
@@ -47,9 +49,13 @@ class Worker {
   void stored(Connection& c, std::uint64_t number);
   // The connection's timer went off.
   void timer(Connection& c);
+  // The drain's machine woke `c`'s worker (the stop, or the drain's end): it looks again.
+  void wake(Connection& c);
 
  private:
   void serve(Connection& c);
+  bool tell_the_stop(Connection& c);
+  void stop_waiting(Connection& c);
   void read(Connection& c, std::string_view bytes, bool eof);
   Instant fire_time(Instant deadline) const;  // when the (perhaps faulty) timer goes off
   bool pause_bug_acts(Connection& c, std::string_view bytes);

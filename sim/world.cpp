@@ -29,7 +29,8 @@ World::World(const Params& params, TraceWriter* trace)
       network_(params_, rng_, agenda_, summary_),
       acceptor_(params_, agenda_, buggify_, oracle_, summary_, trace),
       mailbox_({params_, config_.name, rng_, agenda_, oracle_, buggify_, summary_, trace}),
-      worker_({config_, agenda_, network_, mailbox_, oracle_, buggify_, summary_,
+      drain_(params.workers),
+      worker_({config_, agenda_, network_, mailbox_, oracle_, buggify_, summary_, drain_,
                [this](Connection& c) { server_closed(c); }, params_.latency_max_ms}),
       clients_({config_, agenda_, network_, oracle_, summary_,
                 [this](Connection& c) { client_finished(c); }}) {
@@ -44,6 +45,9 @@ std::optional<Violation> World::run() {
       std::uint64_t(1e9 * double(params_.clients) / params_.arrivals_per_second);
   for (std::uint64_t k = 0; k < params_.crashes; ++k) {
     agenda_.schedule(Instant{} + Duration(rng_.below(arrivals_ns + 1)), Notice{Kind::crash});
+  }
+  if (params_.stop) {  // drawn only then: a world without a stop draws as it always did
+    agenda_.schedule(Instant{} + Duration(rng_.below(arrivals_ns + 1)), Notice{Kind::stop});
   }
   const std::uint64_t notices_max = 10'000 * params_.clients + 1'000'000;
   while (!agenda_.empty() && !oracle_.failed()) {
@@ -86,7 +90,12 @@ void World::handle(const Notice& notice) {
       return mailbox_.sync_done(notice.client, [this](Connection& c, std::uint64_t number) {
         worker_.stored(c, number);
       });
+    case Kind::stop:
+      return stop();
+    case Kind::drain_over:
+      return end_drain();
     case Kind::crash:
+      if (stop_signalled_) return;  // the server is stopping: it is not restarted
       // A crash finds the most to lose while a sync runs: it waits for one, a while at most.
       if (!mailbox_.syncing() && notice.client < 1000) {
         agenda_.schedule(agenda_.now() + microseconds(100 + rng_.below(1000)),
@@ -121,6 +130,10 @@ void World::arrive(const Notice& notice) {
   const Instant now = agenda_.now();
   const std::uint64_t tries = notice.slot + 1;
   if (tries == 1) schedule_next_arrival(notice.client);
+  if (drain_begun_) {  // the listener is closed: refused, the client keeps its mail
+    ++summary_.stop_refused;
+    return;
+  }
   if (!acceptor_.has_room()) {
     ++summary_.refused;
     if (tries >= connect_tries_max) {
@@ -207,7 +220,9 @@ std::string World::transcript_of(std::uint64_t client) const {
 
 void World::server_closed(Connection& c) {
   c.server_closed = true;
+  drain_.serving(c.worker, false);
   acceptor_.worker_freed(c);
+  if (stop_signalled_ && acceptor_.sees_stop()) begin_drain();
   trace_session(c);
   network_.send(c, Kind::to_client, {}, true);
   acceptor_.maybe_accept();
@@ -249,6 +264,7 @@ void World::crash() {
   if (!plan) return;
   oracle_.crashed(*plan, mailbox_.live_file(), unreplied);
   acceptor_.crash();
+  drain_ = DrainLedger(params_.workers);
   // The kernel closes the dead process's sockets: what it sent still arrives, then the end.
   for (const auto& slot : slots_) {
     Connection* c = slot.get();
@@ -283,7 +299,7 @@ void World::check_end() {
   if (!acceptor_.idle() || !mailbox_.idle()) {
     return oracle_.fail("the run stalled: a worker, a delivery or the backup never finished", 0);
   }
-  oracle_.check_files_at_end();
+  oracle_.check_files_at_end(params_.backup_every);
 }
 
 }  // namespace postable::sim

@@ -57,6 +57,13 @@ class World {
   std::string transcript_of(std::uint64_t client) const;
   void check_end();
   void crash();  // the server dies and starts again with --resume
+  // The stop (world_stop.cpp): the signal, the drain's start once the acceptor sees it, its end.
+  void stop();
+  void begin_drain();
+  void end_drain();
+  void wake_workers(const std::vector<std::size_t>& workers);
+  void check_told_at_stop();
+  void check_closed_at_drain_end();
   void reset(Connection& c, bool by_client);
 
   Params params_;
@@ -71,6 +78,7 @@ class World {
   Network network_;
   Acceptor acceptor_;
   Mailbox mailbox_;
+  DrainLedger drain_;
   Worker worker_;
   ClientEnd clients_;
   std::vector<std::unique_ptr<Connection>> slots_;  // the open connections; gaps are free
@@ -78,6 +86,8 @@ class World {
   std::optional<std::uint64_t> transcribed_;
   std::uint64_t stale_timers_ = 0;  // timers of closed connections still on the agenda
   std::function<void(const Summary&, Instant)> progress_;
+  bool stop_signalled_ = false;  // the stop signal came; the drain begins once it is seen
+  bool drain_begun_ = false;
 };
 
 }  // namespace postable::sim

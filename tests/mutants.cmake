@@ -95,6 +95,26 @@ postable_monitor_mutant(pool_forgets_acceptor_after_take ${pool_hpp}
 ]=] "acceptor sleeps while a worker is idle" pool_monitor_property)
 
 # ---- The simulator ----------------------------------------------------------------------
+# The same stop unseen by a busy acceptor, in smtpsim: its worlds with a stop and a saturated
+# pool must report that a session between messages was not told at the stop.
+postable_mutant(sim_stop_unseen_by_busy_acceptor ${pool_ledger_hpp}
+  [=[    if (stopped_) return AcceptorStep::stop;
+    return may_accept() ? AcceptorStep::accept : AcceptorStep::wait;]=]
+  [=[    if (may_accept()) return stopped_ ? AcceptorStep::stop : AcceptorStep::accept;
+    return AcceptorStep::wait;]=])
+get_target_property(sim_sources postable_sim SOURCES)
+list(TRANSFORM sim_sources PREPEND ${PROJECT_SOURCE_DIR}/sim/)
+add_executable(smtpsim_stop_unseen ${sim_sources} ${PROJECT_SOURCE_DIR}/sim/main.cpp)
+target_include_directories(smtpsim_stop_unseen BEFORE PRIVATE
+                           ${PROJECT_BINARY_DIR}/mutants/sim_stop_unseen_by_busy_acceptor)
+target_link_libraries(smtpsim_stop_unseen PRIVATE postable_peer CLI11::CLI11
+                      nlohmann_json::nlohmann_json Threads::Threads postable_warnings)
+add_test(NAME mutant_sim_stop_unseen_by_busy_acceptor
+  COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim_stop_unseen>
+          "-DARGS=--seeds;1..100;--clients;300;--stop;1"
+          "-DEXPECT=a session between messages was not told at the stop"
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/expect_sim_violation.cmake)
+set_tests_properties(mutant_sim_stop_unseen_by_busy_acceptor PROPERTIES LABELS property)
 # A shell's bug planted in every world (the fault flag's planted bugs): the oracle must catch.
 postable_mutant_test(sim_fault
   "while a backup was moving|does not hold|a timeout fired at|accepted while no worker|lost in a crash"

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE sim
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
+#include <functional>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,11 +18,15 @@ using namespace postable::sim;
 
 namespace {
 
-Params world(std::uint64_t seed, std::uint64_t clients) {
+// A drawn world; `fix` sets the parameters (and the flags) a test holds fixed.
+Params world(std::uint64_t seed, std::uint64_t clients,
+             const std::function<void(Params&, Fixed&)>& fix = {}) {
   Params params;
   params.seed = seed;
   params.clients = clients;
-  return draw_world(params, Fixed{});
+  Fixed fixed;
+  if (fix) fix(params, fixed);
+  return draw_world(params, fixed);
 }
 
 }  // namespace
@@ -40,19 +45,24 @@ BOOST_AUTO_TEST_CASE(the_same_seed_replays_exactly_and_another_seed_does_not) {
 }
 
 BOOST_AUTO_TEST_CASE(a_sweep_of_seeds_holds_every_invariant) {
-  std::uint64_t messages = 0;
+  std::uint64_t messages = 0, stops = 0;
   for (std::uint64_t seed = 1; seed <= 25; ++seed) {
     World run(world(seed, 1000));
     const auto violation = run.run();
     BOOST_TEST(!violation.has_value(),
                "seed " << seed << ": " << (violation ? violation->invariant : ""));
-    // Every client is served, but those a crash cut off in the backlog and those refused
-    // every time they tried (an overloaded world defers them).
+    // Every client is served, but those a crash cut off in the backlog, those refused every
+    // time they tried (an overloaded world defers them), and, in a world with a stop, those
+    // its drain found in the backlog and those that came after it.
     const Summary& s = run.summary();
-    BOOST_TEST(s.sessions + s.reset_unserved + s.deferred == 1000u);
+    BOOST_TEST(s.sessions + s.reset_unserved + s.deferred + s.stop_backlog_closed +
+                   s.stop_refused ==
+               1000u);
+    stops += s.stops;
     messages += run.summary().messages;
   }
   BOOST_TEST(messages > 10000u);
+  BOOST_TEST(stops > 0u);  // the swarm draws a stop in some worlds
 }
 
 BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
@@ -172,13 +182,10 @@ BOOST_AUTO_TEST_CASE(the_trace_has_a_span_per_session_and_the_coverage_graph_eve
 BOOST_AUTO_TEST_CASE(a_world_with_crashes_resumes_and_keeps_every_acknowledged_message) {
   std::uint64_t crashes = 0, cut = 0, messages = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    Params params;
-    params.seed = seed;
-    params.clients = 1000;
-    params.crashes = 4;
-    Fixed fixed;
-    fixed.crashes = true;
-    World run(draw_world(params, fixed));
+    World run(world(seed, 1000, [](Params& params, Fixed& fixed) {
+      params.crashes = 4;
+      fixed.crashes = fixed.stop = true;  // no stop: a crash during one is not restarted
+    }));
     const auto violation = run.run();
     BOOST_TEST(!violation.has_value(), (violation ? violation->invariant : ""));
     crashes += run.summary().crashes;
@@ -188,4 +195,26 @@ BOOST_AUTO_TEST_CASE(a_world_with_crashes_resumes_and_keeps_every_acknowledged_m
   BOOST_TEST(crashes == 40u);
   BOOST_TEST(cut > 0u);
   BOOST_TEST(messages > 1000u);
+}
+
+// A stop signal at a drawn moment: the acceptor sees it whatever the pool does, every session
+// between messages is told at once, one inside a message after its reply, the backlog is
+// closed unanswered, every session is closed by the drain's end, a due backup is made, and
+// nothing acknowledged is lost (the oracle checks each); saturated worlds among them.
+BOOST_AUTO_TEST_CASE(a_world_with_a_stop_tells_every_session_and_closes_the_backlog) {
+  std::uint64_t stops = 0, backlog_closed = 0, told = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    World run(
+        world(seed, 500, [](Params& params, Fixed& fixed) { params.stop = fixed.stop = true; }));
+    const auto violation = run.run();
+    BOOST_TEST(!violation.has_value(),
+               "seed " << seed << ": " << (violation ? violation->invariant : ""));
+    stops += run.summary().stops;
+    backlog_closed += run.summary().stop_backlog_closed;
+    const auto replies = run.summary().replies.find(421);
+    told += replies == run.summary().replies.end() ? 0 : replies->second;
+  }
+  BOOST_TEST(stops == 40u);
+  BOOST_TEST(backlog_closed > 0u);  // some worlds were saturated, with clients in the backlog
+  BOOST_TEST(told > 0u);
 }

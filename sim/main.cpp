@@ -75,7 +75,7 @@ struct CommandLine {
   RunOptions run;
   SweepOptions sweep;
   std::vector<std::string> merge_files;
-  // workers, backup, timeout, rate, crashes, mix, resets, stalls, spikes, stop
+  // workers, backup, timeout, rate, crashes, mix, resets, stalls, spikes, stop, the limits
   std::vector<CLI::Option*> world_flags;
 };
 
@@ -105,7 +105,11 @@ void add_world_flags(CLI::App& app, CommandLine& line) {
           ->check(CLI::Range(0.0, 1.0)),
       app.add_option(
           "--stop", p.stop,
-          "1: a stop signal at a drawn moment, then the drain; 0: none (drawn if unset)")};
+          "1: a stop signal at a drawn moment, then the drain; 0: none (drawn if unset)"),
+      app.add_option("--error-limit", p.error_limit,
+                     "errors in a session before its 421 (0: none; drawn if unset)"),
+      app.add_option("--junk-limit", p.junk_limit,
+                     "NOOPs and RSETs in a session before each is an error (drawn if unset)")};
   app.add_option("--fault", line.fault, "a planted bug, to show the oracle catches it")
       ->check(CLI::IsMember(std::vector<std::string>(fault_names.begin(), fault_names.end())));
 }
@@ -130,8 +134,9 @@ void add_output_flags(CLI::App& app, CommandLine& line) {
 // What the flags mean once parsed; a message and false when they do not fit together.
 bool read_flags(CommandLine& line) {
   Fixed& f = line.fixed;
-  bool* fixed_by[] = {&f.workers, &f.backup_every, &f.timeout, &f.rate,   &f.crashes,
-                      &f.mix,     &f.resets,       &f.stalls,  &f.spikes, &f.stop};
+  bool* fixed_by[] = {&f.workers, &f.backup_every, &f.timeout,     &f.rate,
+                      &f.crashes, &f.mix,          &f.resets,      &f.stalls,
+                      &f.spikes,  &f.stop,         &f.error_limit, &f.junk_limit};
   for (std::size_t i = 0; i < line.world_flags.size(); ++i) {
     *fixed_by[i] = line.world_flags[i]->count() > 0;
   }

@@ -37,6 +37,10 @@ std::string Params::describe() const {
       " crashes=" + std::to_string(crashes) + " resets=" + number(reset_chance) +
       " stalls=" + number(stall_chance) + " spikes=" + number(spike_chance);
   if (stop) out += " stop drain=" + number(drain_seconds);
+  if (error_limit != model::error_limit || junk_limit != model::junk_limit) {
+    out +=
+        " error-limit=" + std::to_string(error_limit) + " junk-limit=" + std::to_string(junk_limit);
+  }
   out += " mix=" + mix.describe(':');
   if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
   return out;
@@ -49,7 +53,8 @@ std::string Params::replay_command() const {
                     number(timeout_seconds) + " --rate " + number(arrivals_per_second) + " --mix " +
                     mix.describe('=') + " --crashes " + std::to_string(crashes) + " --resets " +
                     number(reset_chance) + " --stalls " + number(stall_chance) + " --spikes " +
-                    number(spike_chance) + " --stop " + (stop ? "1" : "0");
+                    number(spike_chance) + " --stop " + (stop ? "1" : "0") + " --error-limit " +
+                    std::to_string(error_limit) + " --junk-limit " + std::to_string(junk_limit);
   if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
   return out;
 }
@@ -97,6 +102,12 @@ Params draw_world(Params p, const Fixed& fixed) {
   // A stop in about a quarter of the worlds (drawn last, so the rest stay as they were).
   const bool stop = rng.below(4) == 0;
   if (!fixed.stop) p.stop = stop;
+  // Tight limits on a session in about a quarter of the worlds: 1-5 errors, 0-4 NOOPs/RSETs.
+  const bool tight = rng.below(4) == 0;
+  const std::uint64_t error_limit = tight ? rng.between(1, 5) : model::error_limit;
+  const std::uint64_t junk_limit = tight ? rng.below(5) : model::junk_limit;
+  if (!fixed.error_limit) p.error_limit = error_limit;
+  if (!fixed.junk_limit) p.junk_limit = junk_limit;
   if (!fixed.resets) p.reset_chance = resets;
   if (!fixed.stalls) p.stall_chance = stalls;
   if (!fixed.spikes) p.spike_chance = spikes;

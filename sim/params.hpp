@@ -75,6 +75,9 @@ struct Params {
   double reset_chance = 0, stall_chance = 0, spike_chance = 0;
   bool stop = false;  // a stop signal at a drawn moment while clients arrive, then the drain
   double drain_seconds = double(model::drain_seconds);
+  // The limits on a session (protocol.md): errors before the 421 (0: none), and NOOPs and
+  // RSETs before each counts as one. The mirror of every client holds the same.
+  std::uint64_t error_limit = model::error_limit, junk_limit = model::junk_limit;
   Mix mix;
   Fault fault = Fault::none;
 
@@ -86,6 +89,7 @@ struct Params {
 struct Fixed {
   bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
   bool crashes = false, resets = false, stalls = false, spikes = false, stop = false;
+  bool error_limit = false, junk_limit = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);

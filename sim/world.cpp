@@ -14,6 +14,8 @@ namespace {
 SessionConfig session_config(const Params& params) {
   SessionConfig config;
   config.timeout = duration_cast<Duration>(duration<double>(params.timeout_seconds));
+  config.error_limit = params.error_limit;
+  config.junk_limit = params.junk_limit;
   return config;
 }
 

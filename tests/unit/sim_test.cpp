@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(every_planted_bug_is_reported) {
     params.spike_chance = fault == Fault::split_line_on_pause ? 0.05 : 0;
     Fixed fixed{true, true, true, true};
     fixed.crashes = fixed.resets = fixed.stalls = fixed.spikes = true;
+    fixed.stop = fixed.error_limit = fixed.junk_limit = true;  // none, and the default limits
     params = draw_world(params, fixed);
     params.fault = fault;
     World run(params);
@@ -217,4 +218,26 @@ BOOST_AUTO_TEST_CASE(a_world_with_a_stop_tells_every_session_and_closes_the_back
   BOOST_TEST(stops == 40u);
   BOOST_TEST(backlog_closed > 0u);  // some worlds were saturated, with clients in the backlog
   BOOST_TEST(told > 0u);
+}
+
+// The limits on a session, held by the server and by every client's mirror alike: a world of
+// erroneous clients under an error limit of 1 closes them with a 421 where the same world
+// without a limit does not, and the mirrors agree with every reply.
+BOOST_AUTO_TEST_CASE(a_world_with_tight_limits_closes_chattering_sessions) {
+  std::uint64_t with_limit = 0, without = 0;
+  for (const std::uint64_t limit : {std::uint64_t(1), std::uint64_t(0)}) {
+    World run(world(5, 400, [limit](Params& params, Fixed& fixed) {
+      params.mix = Mix{1, 6, 0, 0, 0, 0};
+      params.error_limit = limit;
+      params.junk_limit = 0;
+      params.stop = false;
+      fixed.mix = fixed.error_limit = fixed.junk_limit = fixed.stop = true;
+    }));
+    const auto violation = run.run();
+    BOOST_TEST(!violation.has_value(), (violation ? violation->invariant : ""));
+    const auto replies = run.summary().replies.find(421);
+    (limit == 1 ? with_limit : without) =
+        replies == run.summary().replies.end() ? 0 : replies->second;
+  }
+  BOOST_TEST(with_limit > without + 100);
 }

@@ -107,16 +107,15 @@ void Session::apply_event(Event event, Instant now) {
   apply(model::input_of(event), Outcome::ok, {config_.name, {}, 0}, now);
 }
 
-// Which replies count as errors and what clears the count is the model's reading of its own
-// rows (model/smtp.model, above the too_many_errors row): a 4xx/5xx reply but a 421 (which
-// closes), a junk verb past the limit; a 250 to a delivery starts the counts again.
+// Which replies count as errors is the model compiler's reading of the rows (Row::
+// counts_as_error); a junk verb past the limit counts too, and a 250 to a delivery starts the
+// counts again (model/smtp.model, above the too_many_errors row).
 void Session::count_errors(model::Input input, const model::Row& row, Instant now) {
   if (input == model::input_of(Event::delivery) && row.outcome == Outcome::ok) {
     errors_ = junk_ = 0;
     return;
   }
-  const unsigned code = row.has_reply ? model::replies[std::size_t(row.reply)].code : 0;
-  bool error = code >= 400 && code != 421;
+  bool error = row.counts_as_error;
   if (model::is_verb(input) &&
       model::verbs[std::size_t(model::verb_of(input))].step == Step::junk &&
       ++junk_ > config_.junk_limit) {

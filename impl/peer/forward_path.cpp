@@ -9,12 +9,6 @@ namespace postable::peer {
 
 namespace {
 
-bool accepts(const model::Row& row) {
-  if (!row.has_reply || row.outcome != Outcome::ok) return false;
-  const auto code = model::replies[std::size_t(row.reply)].code;
-  return code >= 200 && code < 400;
-}
-
 // The state the first row for `input` (with outcome ok) leads to; the compiler proved the
 // model has one.
 model::State next_after(model::Input input) {
@@ -36,7 +30,7 @@ ForwardStep step_from(model::State state) {
   for (std::size_t v = 0; v < model::verb_count; ++v) {
     const auto verb = model::Verb(v);
     const model::Row* row = find_row(state, model::input_of(verb), Outcome::ok);
-    if (row == nullptr || !accepts(*row)) continue;
+    if (row == nullptr || !row->accepts) continue;
     if (row->action == Action::close) {
       if (!step.quit) step.quit = verb;
     } else if (model::verbs[v].step == Step::forward) {

@@ -96,10 +96,26 @@ void emit_replies(std::ostream& out, const Model& model) {
   out << "}};\n\n";
 }
 
+// What the rows mean to the session's limits and to a client, read once here from the
+// replies' codes: a 4xx or 5xx reply is an error, but the 421 that closes the session; an ok
+// row whose reply is 2xx or 3xx took the client's step.
+bool counts_as_error(const Model& model, const Row& row) {
+  if (!row.reply) return false;
+  const unsigned code = model.replies[*row.reply].code;
+  return code >= 400 && code != 421;
+}
+bool accepts(const Model& model, const Row& row) {
+  if (!row.reply || row.outcome != Outcome::ok) return false;
+  const unsigned code = model.replies[*row.reply].code;
+  return code >= 200 && code < 400;
+}
+
 void emit_rows(std::ostream& out, const Model& model, const Table& table) {
   out << "struct Row {\n  State state;\n  Input input;\n  Outcome outcome;\n  State next;\n"
          "  Clock clock;\n  Action action;\n  bool has_reply;\n  Reply reply;\n"
-         "  std::uint16_t line;  // in the model file\n};\n";
+         "  bool counts_as_error;  // a 4xx/5xx reply but the 421 that closes\n"
+         "  bool accepts;          // ok, with a 2xx/3xx reply: the client's step was taken\n"
+         "  std::uint16_t line;    // in the model file\n};\n";
   out << "inline constexpr std::size_t row_count = " << table.rows.size() << ";\n";
   out << "inline constexpr std::array<Row, row_count> rows{{\n";
   for (const Row& row : table.rows) {
@@ -110,7 +126,8 @@ void emit_rows(std::ostream& out, const Model& model, const Table& table) {
         << ", State::" << model.states[row.next].name << ", "
         << qualified("Clock", clock_names, row.clock) << ", "
         << qualified("Action", action_names, row.action) << ", " << (row.reply ? "true" : "false")
-        << ", Reply::" << reply << ", " << row.line << "},\n";
+        << ", Reply::" << reply << ", " << (counts_as_error(model, row) ? "true" : "false") << ", "
+        << (accepts(model, row) ? "true" : "false") << ", " << row.line << "},\n";
   }
   out << "}};\n\n";
   // A dense index: row number + 1 per (state, input, outcome), 0 where none can occur.

@@ -7,7 +7,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/boost_test.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 
 #include "core/rng.hpp"
 #include "property/assertions_throw.hpp"
@@ -28,6 +30,14 @@ std::vector<std::size_t> interleaving(std::uint64_t seed) {
 
 }  // namespace
 
+// How many interleavings each shape is checked over: 12, or POSTABLE_CRASH_INTERLEAVINGS (the
+// sanitizer builds take fewer: they look for memory errors on the same paths, ten times
+// slower).
+std::uint64_t interleavings() {
+  const char* set = std::getenv("POSTABLE_CRASH_INTERLEAVINGS");
+  return set == nullptr ? 12 : std::max<std::uint64_t>(1, std::strtoull(set, nullptr, 10));
+}
+
 // Up to 3 writers x 3 messages, a backup every 2: every crash point, every crash state.
 BOOST_AUTO_TEST_CASE(every_crash_of_a_small_world_keeps_every_acknowledged_message) {
   const std::vector<std::vector<int>> shapes{{3}, {2, 2}, {1, 1, 1}, {3, 3, 3}};
@@ -36,7 +46,7 @@ BOOST_AUTO_TEST_CASE(every_crash_of_a_small_world_keeps_every_acknowledged_messa
       {{}, {}}, {{1}, {}}, {{0, 3}, {}}, {{2}, {1}}};
   std::size_t worlds = 0, points = 0, states = 0, acknowledged = 0;
   for (const auto& shape : shapes) {
-    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    for (std::uint64_t seed = 1; seed <= interleavings(); ++seed) {
       for (const auto& [data, folder] : failures) {
         const CrashVerdict verdict =
             check_every_crash({shape, 2, interleaving(seed), 1, data, folder, std::nullopt});

@@ -65,6 +65,7 @@ class PoolLedger {
   void worker_leaves() {
     POSTABLE_ASSERT(worker_step() == WorkerStep::leave);
     --idle_;
+    ++left_;
   }
   Connection take() {
     POSTABLE_ASSERT(handed_.has_value() && idle_ > 0);
@@ -76,11 +77,12 @@ class PoolLedger {
 
   std::size_t workers() const { return workers_; }
   std::size_t idle() const { return idle_; }
-  std::size_t busy() const { return workers_ - idle_; }
+  std::size_t busy() const { return workers_ - idle_ - left_; }
 
  private:
   std::size_t workers_;
   std::size_t idle_ = 0;
+  std::size_t left_ = 0;  // workers gone after the stop: neither idle nor busy
   std::optional<Connection> handed_;  // accepted, not yet taken: at most one
   bool accepting_ = false;            // the acceptor is in accept(), for an idle worker
   bool stopped_ = false;

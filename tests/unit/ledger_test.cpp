@@ -98,6 +98,8 @@ BOOST_AUTO_TEST_CASE(after_the_stop_idle_workers_leave_but_one_stays_for_an_acce
   BOOST_TEST(pool.take() == 3);
   pool.worker_waits();
   BOOST_TEST((pool.worker_step() == WorkerStep::leave));
+  pool.worker_leaves();
+  BOOST_TEST(pool.busy() == 0u);  // workers gone are not busy
   PoolLedger<int> ended(1);
   ended.worker_waits();
   ended.begin_accept();

@@ -148,11 +148,14 @@ std::vector<FoundFile> Mailbox::files_after_crash() {
   for (std::size_t i = 0; i < backups_.size(); ++i)
     files.push_back(backup_file(backups_[i], i + 10));
   // Half the crashes keep nothing unsynced (a power cut at the worst moment); the others keep
-  // a part of it, cut at any byte.
+  // a part of it, cut at any byte, and half of those then zeros up to the size the appends
+  // reached (the size on disk before the data), which recovery must cut.
   const std::uint64_t unsynced = live_.size() - durable_bytes_;
-  const std::uint64_t kept =
-      durable_bytes_ + (context_.rng.below(2) == 0 ? 0 : context_.rng.below(unsynced + 1));
+  const std::uint64_t size = live_.size();
+  const bool some = context_.rng.below(2) == 1;
+  const std::uint64_t kept = durable_bytes_ + (some ? context_.rng.below(unsynced + 1) : 0);
   live_.resize(kept);
+  if (some && context_.rng.below(2) == 1) live_.resize(size, '\0');
   constexpr std::uint64_t live_inode = 1;
   const std::uint64_t step = ledger_.backup_running() ? context_.rng.below(3) : 3;
   if (step < 2) files.push_back(examine_mailbox_file("mailbox.next", 2, ""));

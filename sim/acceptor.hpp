@@ -41,6 +41,7 @@ class Acceptor {
   bool idle() const { return pool_.busy() == 0; }
   // The stop signal reaches the pool's machine (as the server's signal thread hands it over).
   void stop() { pool_.stop(); }
+  bool stop_signalled() const { return pool_.stopped(); }
   // Whether the acceptor sees the stop now, for the first time: the machine says so at once
   // whatever the workers do, or (were it wrong) once a worker is idle. Asked after the stop
   // and after every worker freed; true once.

@@ -32,19 +32,20 @@ void Worker::wake(Connection& c) {
   serve(c);
 }
 
-// read_or_stop() of connection.cpp, before it waits: what the stop means for the session (at
-// once between messages, after the reply inside one; at the drain's end, the close). True
-// when the session was told, or may not wait: the loop sends what it says and looks again.
+// Before it waits, as read_or_stop() in connection.cpp: what the stop means for the session
+// (stop_news, the drain's machine). True when the session was told, or may not wait: the
+// loop sends what it says and looks again.
 bool Worker::tell_the_stop(Connection& c) {
   Session& session = *c.server;
-  const DrainPhase phase = context_.drain.phase();
-  if (phase != DrainPhase::running && !session.stopping()) {
-    session.on_shutdown(context_.agenda.now());
-    return true;
-  }
-  if (phase == DrainPhase::over) {
-    session.on_drain_over(context_.agenda.now());
-    return true;
+  switch (stop_news(context_.drain.phase(), session.stopping())) {
+    case StopNews::stop:
+      session.on_shutdown(context_.agenda.now());
+      return true;
+    case StopNews::drain_over:
+      session.on_drain_over(context_.agenda.now());
+      return true;
+    case StopNews::none:
+      break;
   }
   if (!context_.drain.may_wait(c.worker, session.mode() == Mode::command)) return true;
   c.waiting = true;

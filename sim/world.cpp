@@ -97,7 +97,7 @@ void World::handle(const Notice& notice) {
     case Kind::drain_over:
       return end_drain();
     case Kind::crash:
-      if (stop_signalled_) return;  // the server is stopping: it is not restarted
+      if (acceptor_.stop_signalled()) return;  // the server is stopping: it is not restarted
       // A crash finds the most to lose while a sync runs: it waits for one, a while at most.
       if (!mailbox_.syncing() && notice.client < 1000) {
         agenda_.schedule(agenda_.now() + microseconds(100 + rng_.below(1000)),
@@ -132,7 +132,7 @@ void World::arrive(const Notice& notice) {
   const Instant now = agenda_.now();
   const std::uint64_t tries = notice.slot + 1;
   if (tries == 1) schedule_next_arrival(notice.client);
-  if (drain_begun_) {  // the listener is closed: refused, the client keeps its mail
+  if (drain_begun()) {  // the listener is closed: refused, the client keeps its mail
     ++summary_.stop_refused;
     return;
   }
@@ -224,7 +224,7 @@ void World::server_closed(Connection& c) {
   c.server_closed = true;
   drain_.serving(c.worker, false);
   acceptor_.worker_freed(c);
-  if (stop_signalled_ && acceptor_.sees_stop()) begin_drain();
+  if (acceptor_.stop_signalled() && acceptor_.sees_stop()) begin_drain();
   trace_session(c);
   network_.send(c, Kind::to_client, {}, true);
   acceptor_.maybe_accept();

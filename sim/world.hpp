@@ -64,6 +64,7 @@ class World {
   void wake_workers(const std::vector<std::size_t>& workers);
   void check_told_at_stop();
   void check_closed_at_drain_end();
+  bool drain_begun() const { return drain_.phase() != DrainPhase::running; }
   void reset(Connection& c, bool by_client);
 
   Params params_;
@@ -86,8 +87,6 @@ class World {
   std::optional<std::uint64_t> transcribed_;
   std::uint64_t stale_timers_ = 0;  // timers of closed connections still on the agenda
   std::function<void(const Summary&, Instant)> progress_;
-  bool stop_signalled_ = false;  // the stop signal came; the drain begins once it is seen
-  bool drain_begun_ = false;
 };
 
 }  // namespace postable::sim

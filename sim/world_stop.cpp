@@ -14,7 +14,6 @@ namespace postable::sim {
 using namespace std::chrono;
 
 void World::stop() {
-  stop_signalled_ = true;
   ++summary_.stops;
   acceptor_.stop();
   if (acceptor_.sees_stop()) begin_drain();
@@ -22,7 +21,9 @@ void World::stop() {
 }
 
 void World::begin_drain() {
-  drain_begun_ = true;
+  // The drain's machine enters its stop first (the phase says the listener is closed); the
+  // workers it names are woken once every connection knows the server stops.
+  const std::vector<std::size_t> waiting_for_a_command = drain_.stop();
   for (Connection* c : acceptor_.take_backlog()) {  // closed with the listener, unanswered
     ++summary_.stop_backlog_closed;
     c->stopped = c->server_closed = true;
@@ -34,7 +35,7 @@ void World::begin_drain() {
   }
   agenda_.schedule(agenda_.now() + duration_cast<Duration>(duration<double>(params_.drain_seconds)),
                    Notice{Kind::drain_over});
-  wake_workers(drain_.stop());
+  wake_workers(waiting_for_a_command);
 }
 
 void World::end_drain() {

@@ -4,6 +4,11 @@
 
 namespace postable {
 
+StopNews stop_news(DrainPhase phase, bool session_stopping) {
+  if (phase != DrainPhase::running && !session_stopping) return StopNews::stop;
+  return phase == DrainPhase::over ? StopNews::drain_over : StopNews::none;
+}
+
 DrainLedger::DrainLedger(std::size_t workers) : workers_(workers, Worker::idle) {}
 
 void DrainLedger::serving(std::size_t worker, bool serving) {

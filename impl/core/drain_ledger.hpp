@@ -20,6 +20,13 @@ namespace postable {
 
 enum class DrainPhase : std::uint8_t { running, stopping, over };
 
+// What the stop means for a session about to wait for its client, as both worlds' connection
+// loops ask it (protocol.md, "Shutdown"): to be told of the stop (Session::on_shutdown: at once
+// between messages, after the reply inside one), of the drain's end (on_drain_over), or
+// nothing yet (it may wait, if may_wait() agrees).
+enum class StopNews : std::uint8_t { none, stop, drain_over };
+StopNews stop_news(DrainPhase phase, bool session_stopping);
+
 class DrainLedger {
  public:
   explicit DrainLedger(std::size_t workers);

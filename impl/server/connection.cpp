@@ -126,14 +126,13 @@ void set_receive_timeout(int fd, Duration wait) {
 // it; either way the caller then sends what the session says and looks again.
 void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
   Drain& drain = context.watch.drain;
-  const DrainPhase phase = drain.phase();
-  if (phase != DrainPhase::running && !session.stopping()) {
-    session.on_shutdown(monotonic_now());  // at once between messages, else after the reply
-    return;
-  }
-  if (phase == DrainPhase::over) {
-    session.on_drain_over(monotonic_now());
-    return;
+  switch (stop_news(drain.phase(), session.stopping())) {
+    case StopNews::stop:
+      return session.on_shutdown(monotonic_now());  // at once between messages, else after
+    case StopNews::drain_over:
+      return session.on_drain_over(monotonic_now());
+    case StopNews::none:
+      break;
   }
   if (!drain.may_wait(context.watch.worker, session.mode() == Mode::command)) return;
   const Received got =

@@ -2,17 +2,56 @@
 # fail for the reason named (a report matching the pattern). The SPIN models' planted bugs are
 # proofs/mutants/. Helpers: cmake/mutants.cmake.
 
-# ---- The ledger protocol, stepped by RapidCheck (planted by a definition) ------------------
-# postable_ledger_mutant(MUTANT EXPECT): the ledger property with POSTABLE_MUTANT_<MUTANT>.
-function(postable_ledger_mutant mutant expect)
-  string(TOLOWER "ledger_${mutant}" name)
-  postable_mutant_test(${name} "${expect}" SOURCES property/ledger_interleaving_property.cpp
-                       LIBS rapidcheck DEFINES POSTABLE_MUTANT_${mutant})
+# ---- The mailbox machine, stepped by RapidCheck (core/mailbox_machine.hpp mutated) --------
+set(mailbox_machine_hpp ${PROJECT_SOURCE_DIR}/impl/core/mailbox_machine.hpp)
+# postable_machine_mutant(NAME FROM TO EXPECT): the machine property over the machine with FROM
+# replaced by TO.
+function(postable_machine_mutant name from to expect)
+  postable_mutant(${name} ${mailbox_machine_hpp} "${from}" "${to}")
+  postable_mutant_test(${name} "${expect}" SOURCES property/mailbox_machine_property.cpp
+                       LIBS rapidcheck)
 endfunction()
-postable_ledger_mutant(SKIP_BACKUP_WAIT "a write landed while a backup was")
-postable_ledger_mutant(NUMBER_OUTSIDE_LOCK "holds \\[")
-postable_ledger_mutant(WRONG_BACKUP_NAME "an unexpected file mailbox\\.")
-postable_ledger_mutant(BACKUP_WAKES_NOBODY "deadlock: nobody can move")
+# A delivery let through while a backup is due (not yet moving).
+postable_machine_mutant(machine_writes_while_due
+  [=[bool may_write() const { return ledger_.may_write(); }]=]
+  [=[bool may_write() const { return !ledger_.backup_running(); }]=]
+  "a write landed while a backup was due|may_write")
+# A 250 as soon as the record is appended.
+postable_machine_mutant(machine_replies_before_sync
+  [=[const Fate fate = sync_.fate(ticket);]=]
+  [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
+  "acknowledged before a sync covered it")
+# A failed sync taken for a good one: the records it may have lost kept and acknowledged.
+postable_machine_mutant(machine_failed_sync_keeps_its_records
+  [=[    if (ok) {
+      sync_.sync_succeeded();]=] [=[    if (ok || !ok) {
+      sync_.sync_succeeded();]=]
+  "acknowledged before a sync covered it|a failed sync lost nothing")
+# A failed sync whose numbers are not given out again: the next message skips them.
+postable_machine_mutant(machine_failed_sync_skips_numbers
+  [=[      ledger_.cut_back(end.loss->first - 1);
+]=] "" "was next|appended_through_ \\+ 1|deadlock")
+# A move that starts before its group is durable.
+postable_machine_mutant(machine_moves_before_durable
+  [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
+  "a move began before a sync covered|file_replaced|synced_through_ == appended_through_")
+# A move that wakes no writer: the deliveries held by it sleep for ever.
+postable_machine_mutant(machine_move_wakes_nobody
+  [=[    end.wakes.writers = true;
+    if (moved) {]=] [=[    if (moved) {]=] "deadlock")
+# A backup file named for a range one short of what it holds.
+postable_machine_mutant(machine_names_wrong_range
+  [=[BackupRange begin_move() { return ledger_.begin_backup(); }]=]
+  [=[BackupRange begin_move() {
+    BackupRange range = ledger_.begin_backup();
+    ++range.first;
+    return range;
+  }]=] "an unexpected file mailbox\\.|holds \\[")
+# The folder's sync after a move without a sync's turn: a data sync may run beside it.
+postable_machine_mutant(machine_syncs_names_beside_a_sync
+  [=[      sync_.begin_sync();  // covers no record: none was appended since the move
+      end.sync_names = true;]=] [=[      end.sync_names = true;]=]
+  "beside another sync|syncing_")
 
 # ---- The real monitors under the controlled scheduler (a mutated header) -----------------
 set(mailbox_hpp ${PROJECT_SOURCE_DIR}/impl/server/mailbox.hpp)
@@ -25,53 +64,44 @@ function(postable_monitor_mutant name file from to expect property)
     SOURCES ${controlled} property/${property}.cpp LIBS rapidcheck postable_server)
 endfunction()
 postable_monitor_mutant(mailbox_skips_backup_wait ${mailbox_hpp}
-  [=[    while (!ledger_.may_write()) writable_.wait(lock);
+  [=[    while (!machine_.may_write()) writable_.wait(lock);
 ]=] "" "a write landed while a backup was" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_numbers_outside_lock ${mailbox_hpp}
   [=[    std::unique_lock lock(mutex_);
-    while (!ledger_.may_write()) writable_.wait(lock);
-    const std::uint64_t number = ledger_.next_number();
-]=] [=[    const std::uint64_t number = ledger_.next_number();
+    while (!machine_.may_write()) writable_.wait(lock);
+    const std::uint64_t number = machine_.next_number();
+]=] [=[    const std::uint64_t number = machine_.next_number();
     std::unique_lock lock(mutex_);
-    while (!ledger_.may_write()) writable_.wait(lock);
+    while (!machine_.may_write()) writable_.wait(lock);
 ]=] "holds \\[|appended_through_ \\+ 1" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_names_wrong_range ${mailbox_hpp}
   [=[store_.move_to_backup(range)]=]
   [=[store_.move_to_backup(BackupRange{range.first + 1, range.last})]=]
   "mailbox\\.2-" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_wakes_one_writer ${mailbox_hpp}
-  [=[      if (moved) sync_.file_replaced();
-      writable_.notify_all();]=] [=[      if (moved) sync_.file_replaced();
-      writable_.notify_one();]=]
+  [=[if (wakes.writers) writable_.notify_all();]=] [=[if (wakes.writers) writable_.notify_one();]=]
   "deadlock: .*waits for a notify" mailbox_monitor_property)
 # Group commit: a 250 before the sync, a waiter that takes any sync for its own, a backup of
 # a group no sync has covered, a failed sync's records left in the file.
-postable_monitor_mutant(mailbox_replies_before_sync ${mailbox_hpp}
+postable_monitor_mutant(mailbox_replies_before_sync ${mailbox_machine_hpp}
   [=[const Fate fate = sync_.fate(ticket);]=]
   [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
   "acknowledged before a sync covered it" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_wakes_on_any_sync ${mailbox_hpp}
-  [=[        synced_.wait(lock);
-]=] [=[        synced_.wait(lock);
-        return number;
-]=] "acknowledged before a sync covered it|was acknowledged as" mailbox_monitor_property)
+  [=[          synced_.wait(lock);
+          break;]=] [=[          synced_.wait(lock);
+          return number;]=]
+  "acknowledged before a sync covered it|was acknowledged as" mailbox_monitor_property)
 # The folder's sync after a move run without taking a sync's turn: beside a data sync.
-postable_monitor_mutant(mailbox_syncs_names_beside_a_sync ${mailbox_hpp}
-  [=[    sync_.begin_sync();  // covers no record: none was appended since the move
-    lock.unlock();
-    const bool synced = store_.sync_names();
-    lock.lock();
-    if (!synced) log_(store_.sync_error() + "; the next sync tries again");
-    sync_.sync_succeeded();]=] [=[    lock.unlock();
-    const bool synced = store_.sync_names();
-    lock.lock();
-    if (!synced) log_(store_.sync_error() + "; the next sync tries again");]=]
-  "beside a data sync|beside another sync" mailbox_monitor_property)
-postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_hpp}
+postable_monitor_mutant(mailbox_syncs_names_beside_a_sync ${mailbox_machine_hpp}
+  [=[      sync_.begin_sync();  // covers no record: none was appended since the move
+      end.sync_names = true;]=] [=[      end.sync_names = true;]=]
+  "beside a data sync|beside another sync|syncing_" mailbox_monitor_property)
+postable_monitor_mutant(mailbox_backs_up_unsynced ${mailbox_machine_hpp}
   [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
   "before a sync covered it|while a sync ran" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_keeps_what_a_sync_lost ${mailbox_hpp}
-  [=[if (!store_.cut(loss.cut_to_bytes))]=] [=[if (false)]=]
+  [=[if (!store_.cut(end.loss->cut_to_bytes))]=] [=[if (false)]=]
   "holds \\[|was acknowledged as|a write landed while a backup was due" mailbox_monitor_property)
 postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
   [=[    while (ledger_.acceptor_step() == AcceptorStep::wait) worker_idle_.wait(lock);
@@ -250,7 +280,7 @@ set(crash_run every_crash_of_a_small_world_keeps_every_acknowledged_message)
 # postable_crash_mutant(NAME FILE FROM TO EXPECT): the exhaustive crash check over FILE (a
 # source of the core or of the server, or a header) with FROM replaced by TO.
 function(postable_crash_mutant name file from to expect)
-  if(file MATCHES "/impl/core/")
+  if(file MATCHES "/impl/core/.*\\.cpp$")
     postable_mutated_sources(${name} postable_core ${file} "${from}" "${to}")
     add_executable(mutant_${name} $<TARGET_OBJECTS:postable_crash_objects> ${${name}_sources})
     target_link_libraries(mutant_${name} PRIVATE postable_server postable_core postable_model)
@@ -272,7 +302,7 @@ endfunction()
 set(file_store_cpp ${PROJECT_SOURCE_DIR}/impl/server/file_store.cpp)
 set(recovery_cpp ${PROJECT_SOURCE_DIR}/impl/core/recovery.cpp)
 # A 250 before the sync covers the record.
-postable_crash_mutant(crash_reply_before_sync ${mailbox_hpp}
+postable_crash_mutant(crash_reply_before_sync ${mailbox_machine_hpp}
   [=[const Fate fate = sync_.fate(ticket);]=]
   [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
   "acknowledged message [0-9]+ is lost")

@@ -237,10 +237,11 @@ CrashVerdict check_every_crash(const CrashWorld& world) {
         for (int m = 0; m < world.messages_per_writer[w]; ++m) {
           const Envelope envelope = letter(w, m);
           deliveries.attempted.push_back(envelope);
-          // The first writer's every other letter is stored as a long body is: copied in
-          // from a spool (every letter so would add half again to the crash states).
-          const auto number = w == 0 && m % 2 == 1 ? deliver_spooled(mailbox, spool, envelope)
-                                                   : mailbox.deliver(envelope);
+          // Every other letter, by turns among the writers, is stored as a long body is:
+          // copied in from a spool (so a spooled record is often durable alone before the
+          // next one's sync; every letter so would add half again to the crash states).
+          const auto number = (w + m) % 2 == 1 ? deliver_spooled(mailbox, spool, envelope)
+                                               : mailbox.deliver(envelope);
           if (number) deliveries.acknowledged.emplace(*number, envelope);
         }
       });

@@ -6,14 +6,9 @@
 
 namespace postable::sim {
 
-Acceptor::Acceptor(const Params& params, Agenda<Notice>& agenda, const Buggify& buggify,
-                   Oracle& oracle, Summary& summary, TraceWriter* trace)
-    : params_(params),
-      agenda_(agenda),
-      buggify_(buggify),
-      oracle_(oracle),
-      summary_(summary),
-      pool_(params.workers) {
+Acceptor::Acceptor(const Params& params, Agenda<Notice>& agenda, Oracle& oracle, Summary& summary,
+                   TraceWriter* trace)
+    : params_(params), agenda_(agenda), oracle_(oracle), summary_(summary), pool_(params.workers) {
   for (std::uint64_t w = 0; w < params.workers; ++w) {
     pool_.worker_waits();
     free_workers_.push_back(params.workers - 1 - w);
@@ -30,9 +25,7 @@ bool Acceptor::connect(Connection& c) {
 }
 
 void Acceptor::maybe_accept() {
-  const bool greedy = buggify_.planted(Fault::greedy_acceptor);
-  const bool may = pool_.acceptor_step() == AcceptorStep::accept;
-  if (accept_pending_ || backlog_.empty() || !(may || greedy)) return;
+  if (accept_pending_ || backlog_.empty() || pool_.acceptor_step() != AcceptorStep::accept) return;
   accept_pending_ = true;
   agenda_.schedule(agenda_.now(), Notice{Kind::accept});
 }
@@ -40,7 +33,7 @@ void Acceptor::maybe_accept() {
 Connection* Acceptor::accept() {
   accept_pending_ = false;
   if (backlog_.empty() || stop_seen_) return nullptr;  // the stop came first: accept_ended
-  if (!pool_.may_accept()) {
+  if (free_workers_.empty()) {  // the world's own count, not the machine's word
     oracle_.fail("the acceptor accepted while no worker was idle", backlog_.front()->id);
     return nullptr;
   }
@@ -85,7 +78,7 @@ void Acceptor::crash() {
 }
 
 void Acceptor::check_idle_rule_with_backlog() {
-  if (!oracle_.failed() && pool_.may_accept() && !accept_pending_ && !pool_.stopped()) {
+  if (!oracle_.failed() && !free_workers_.empty() && !accept_pending_ && !pool_.stopped()) {
     oracle_.fail("a worker is idle while a connection waits in the backlog", backlog_.front()->id);
   }
 }

@@ -9,10 +9,10 @@
 
 #include "core/pool_ledger.hpp"
 #include "sim/agenda.hpp"
-#include "sim/buggify.hpp"
 #include "sim/digest.hpp"
 #include "sim/notice.hpp"
 #include "sim/oracle.hpp"
+#include "sim/params.hpp"
 #include "sim/trace.hpp"
 
 namespace postable::sim {
@@ -21,8 +21,8 @@ struct Connection;
 
 class Acceptor {
  public:
-  Acceptor(const Params& params, Agenda<Notice>& agenda, const Buggify& buggify, Oracle& oracle,
-           Summary& summary, TraceWriter* trace);
+  Acceptor(const Params& params, Agenda<Notice>& agenda, Oracle& oracle, Summary& summary,
+           TraceWriter* trace);
   // Whether a connection would find room in the backlog (else it is refused).
   bool has_room() const { return backlog_.size() < params_.backlog; }
   // A client connects: false when the backlog is full (the connection is refused).
@@ -57,7 +57,6 @@ class Acceptor {
 
   const Params& params_;
   Agenda<Notice>& agenda_;
-  const Buggify& buggify_;
   Oracle& oracle_;
   Summary& summary_;
   std::vector<std::uint64_t> free_workers_;  // which virtual worker takes the next connection

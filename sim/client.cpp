@@ -88,7 +88,7 @@ void Client::command(std::string& out) {
 // Lines of every kind a body can hold, dot-stuffed as a client must, then the end marker.
 void Client::body(std::string& out) {
   for (std::uint64_t i = rng_.between(0, 6); i > 0; --i) {
-    switch (rng_.below(5)) {
+    switch (rng_.below(6)) {
       case 0:
         out += "..";  // the line `.`, stuffed
         break;
@@ -96,7 +96,13 @@ void Client::body(std::string& out) {
         out += "..dot";
         break;
       case 2:
-        break;  // an empty line
+        break;   // an empty line
+      case 3: {  // a line the store must quote (core/body_quoting.hpp), or one that nearly is
+        static constexpr std::string_view lines[] = {"Received: from afar", ">Received: by a relay",
+                                                     ">>Received: x", "Received:no space"};
+        out += lines[rng_.below(4)];
+        break;
+      }
       default:
         const std::size_t start = out.size();
         std::uint64_t draw = 0;  // printable characters, eight to a draw

@@ -82,6 +82,7 @@ void ClientEnd::hear(Connection& c, std::string_view line) {
       return context_.oracle.acknowledged(heard.number, mirror.last_message(), context_.config.name,
                                           c.id);
     case peer::Heard::Kind::refused:
+      if (context_.oracle.refusal_excused(c.id)) return;  // a failed sync took it back
       return context_.oracle.fail("expected a message number, got `" + std::string(line) + "`",
                                   c.id);
     case peer::Heard::Kind::unasked:

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "core/body_quoting.hpp"
+#include "core/mailbox_machine.hpp"
 #include "core/session.hpp"
 #include "sim/client.hpp"
 #include "sim/network.hpp"
@@ -40,6 +42,18 @@ struct Connection {
   bool stopped = false;       // the server stopped: it may close after its 421, or (in the backlog)
                               // unanswered
   bool told_to_stop = false;  // client side: it heard the stop's 421, and says no more
+  // Its message in the mailbox's hands (sim/mailbox.hpp): the envelope, and once its record is
+  // appended, its number and its steps in the machine.
+  Envelope delivery;
+  bool delivering = false, appended = false;
+  std::uint64_t number = 0;
+  SyncTicket ticket;
+  Batching batching;
+  // Its worker's spool (server/spool.hpp): the front of a long body, in its stored form.
+  BodyQuoter quoter;
+  std::string spooled;
+  std::uint64_t spooled_bytes = 0;         // of the body as sent
+  std::optional<std::string> stored_body;  // the message's whole stored body, when spooled
 };
 
 }  // namespace postable::sim

@@ -40,6 +40,9 @@ struct Summary {
   // Stop signals (0 or 1); the connections its drain closed in the backlog, unanswered; the
   // clients that came once the listener was closed.
   std::uint64_t stops = 0, stop_backlog_closed = 0, stop_refused = 0;
+  // Disk faults that struck: syncs that failed (their messages got 451), moves that failed.
+  std::uint64_t syncs_failed = 0, moves_failed = 0;
+  std::uint64_t spills = 0;  // pieces of long bodies written to a spool
   std::map<int, std::uint64_t> replies;
   // Client send -> reply, virtual, as a histogram: memory does not grow with the run.
   LatencyHistogram latency;

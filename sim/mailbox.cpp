@@ -5,191 +5,186 @@
 
 namespace postable::sim {
 
-namespace {
+// How long a delivery's batching turn lasts: a yield of the CPU to the threads under way.
+inline constexpr double turn_min_ms = 0.001, turn_max_ms = 0.02;
 
-// A drawn while between `min_ms` and `max_ms`.
-Duration drawn(Rng& rng, double min_ms, double max_ms) {
+Mailbox::Mailbox(Context context)
+    : context_(std::move(context)), machine_(context_.params.backup_every) {}
+
+Duration Mailbox::drawn(double min_ms, double max_ms) {
   const auto low = std::int64_t(min_ms * 1e6);
   const auto high = std::int64_t(max_ms * 1e6);
-  return Duration(low + std::int64_t(rng.below(std::uint64_t(high - low) + 1)));
+  return Duration(low + std::int64_t(context_.rng.below(std::uint64_t(high - low) + 1)));
 }
 
-}  // namespace
-
-Mailbox::Mailbox(Context context) : context_(context), ledger_(context.params.backup_every) {}
-
-std::optional<std::uint64_t> Mailbox::deliver(Connection& c, Envelope envelope) {
-  const bool waits = !context_.buggify.planted(Fault::delivery_ignores_backup);
-  if (waits && !ledger_.may_write()) {
-    waiting_.emplace_back(&c, std::move(envelope));
-    return std::nullopt;
-  }
-  return store(c, envelope);
+bool Mailbox::fails(double chance) {
+  return chance > 0 && double(context_.rng.below(1'000'000)) < chance * 1e6;
 }
 
-std::optional<std::uint64_t> Mailbox::store(Connection& c, const Envelope& envelope) {
-  if (!ledger_.may_write()) {  // a backup is due or moving
-    context_.oracle.fail("a delivery wrote while a backup was moving the mailbox", c.id);
-    return std::nullopt;
-  }
-  std::uint64_t number = ledger_.next_number() + skipped_;
-  if (context_.buggify.planted(Fault::skip_number) && number == 4 && skipped_ == 0)
-    number += ++skipped_;
-  std::string record = format_record(envelope, number, context_.server_name);
+void Mailbox::deliver(Connection& c, Envelope envelope) {
+  c.delivery = std::move(envelope);
+  c.delivering = true;
+  c.appended = false;
+  if (machine_.write_step() == WriteStep::wait) return writers_.push_back(&c);
+  write(c);
+}
+
+// The record appended to the live file, under the lock, with the number the machine gives.
+void Mailbox::write(Connection& c) {
+  if (moving_)
+    return context_.oracle.fail("a delivery wrote while a backup was moving the mailbox", c.id);
+  const std::uint64_t number = machine_.next_number();
+  std::string record = c.stored_body
+                           ? format_record_head(c.delivery, number, context_.server_name) +
+                                 *c.stored_body + std::string(record_end)
+                           : format_record(c.delivery, number, context_.server_name);
   live_ += record;
-  if (!context_.oracle.stored(number, std::move(record), c.id)) return std::nullopt;
+  if (!context_.oracle.stored(number, std::move(record), c.id)) return;
   if (c.reset && c.client_closed) {  // its client is gone: nobody will hear the reply
     context_.oracle.excuse(c.id, c.client->mirror().last_sent(), std::string(context_.server_name));
   }
-  const SyncTicket ticket = sync_.appended(ledger_.next_number(), live_.size());
-  ledger_.stored();
+  Wakes wakes;
+  c.ticket = machine_.appended(live_.size(), wakes);
+  c.number = number;
+  c.appended = true;
+  c.batching = {};
   ++context_.summary.messages;
-  maybe_sync();
-  if (context_.buggify.planted(Fault::reply_before_sync)) return number;
-  synced_waiters_.push_back({&c, ticket, number});
-  return std::nullopt;
+  wake(wakes);
+  step(c);
 }
 
-// One sync at a time, started by the first delivery that finds none running.
-void Mailbox::maybe_sync() {
-  if (!sync_.sync_wanted()) return;
-  sync_.begin_sync();
+// A delivery's steps, until it sleeps, yields, runs a sync, or ends.
+void Mailbox::step(Connection& c) {
+  const DeliveryStep next = machine_.delivery_step(c.ticket, c.batching);
+  switch (next) {
+    case DeliveryStep::durable:
+    case DeliveryStep::lost:
+      c.delivering = false;
+      return context_.resume(
+          c, next == DeliveryStep::durable ? std::optional(c.number) : std::nullopt);
+    case DeliveryStep::yield:
+      return context_.agenda.schedule(context_.agenda.now() + drawn(turn_min_ms, turn_max_ms),
+                                      Notice{Kind::delivery_turn, c.id, c.slot});
+    case DeliveryStep::sync:
+      run_sync(&c);
+      return synced_waiters_.push_back(&c);
+    case DeliveryStep::wait:
+      return synced_waiters_.push_back(&c);
+  }
+}
+
+void Mailbox::turn_over(Connection& c) {
+  if (!c.delivering || c.server_closed) return;  // a turn of a server that has since died
+  step(c);
+}
+
+// The sync a step began, run by a delivery (`by`) or by the backup thread (nullptr); it takes
+// a drawn while.
+void Mailbox::run_sync(Connection* by) {
+  backup_syncs_ = by == nullptr;
   syncing_bytes_ = live_.size();
-  const Instant now = context_.agenda.now();
   context_.agenda.schedule(
-      now + drawn(context_.rng, context_.params.sync_min_ms, context_.params.sync_max_ms),
+      context_.agenda.now() + drawn(context_.params.sync_min_ms, context_.params.sync_max_ms),
       Notice{Kind::sync_done, life_});
 }
 
-void Mailbox::sync_done(std::uint64_t life, const Resume& resume) {
+void Mailbox::sync_done(std::uint64_t life) {
   if (life != life_) return;  // a sync of a server that has since died
-  sync_.sync_succeeded();
-  durable_bytes_ = syncing_bytes_;
-  while (!synced_waiters_.empty() && sync_.fate(synced_waiters_.front().ticket) == Fate::durable) {
-    const Waiting done = synced_waiters_.front();
-    synced_waiters_.pop_front();
-    resume(*done.connection, done.number);
-    if (context_.oracle.failed()) return;
+  const bool ok = !fails(context_.params.sync_fail_chance);
+  if (ok) durable_bytes_ = syncing_bytes_;
+  const SyncEnd end = machine_.sync_ended(ok);
+  if (end.loss) {
+    ++context_.summary.syncs_failed;
+    live_.resize(end.loss->cut_to_bytes);  // the store cuts the file back
+    context_.oracle.lost_to_failed_sync(end.loss->first, end.loss->last);
   }
-  maybe_backup();
-  maybe_sync();
+  if (std::exchange(backup_syncs_, false)) backup_busy_ = false;
+  wake(end.wakes);
 }
 
-// A group moves once it is durable; the backup thread wakes and its work takes a while.
-void Mailbox::maybe_backup() {
-  const auto& due = ledger_.backup_due();
-  if (!due || sync_.synced_through() < due->last) return;
-  moving_range_ = ledger_.begin_backup();
-  const Instant now = context_.agenda.now();
-  backup_started_ = now;
+// Whom the machine named, woken in the order they fell asleep.
+void Mailbox::wake(const Wakes& wakes) {
+  if (wakes.synced) {
+    std::vector<Connection*> woken = std::exchange(synced_waiters_, {});
+    for (Connection* c : woken) {
+      if (context_.oracle.failed()) return;
+      step(*c);
+    }
+  }
+  if (wakes.writers) {
+    for (std::size_t n = writers_.size(); n > 0 && machine_.write_step() == WriteStep::append;
+         --n) {
+      Connection* c = writers_.front();
+      writers_.pop_front();
+      write(*c);
+      if (context_.oracle.failed()) return;
+    }
+  }
+  if (wakes.backup && !backup_busy_) step_backup();
+}
+
+void Mailbox::step_backup() {
+  switch (machine_.backup_step()) {
+    case BackupStep::exit:
+    case BackupStep::wait:
+      return;
+    case BackupStep::sync:
+      backup_busy_ = true;
+      return run_sync(nullptr);
+    case BackupStep::move:
+      return begin_move();
+  }
+}
+
+// The move takes a drawn while; it may fail (its messages then stay in the live file).
+void Mailbox::begin_move() {
+  moving_range_ = machine_.begin_move();
+  if (durable_bytes_ < live_.size()) {  // a crash could then lose acknowledged mail
+    return context_.oracle.fail(
+        "the backup of " + moving_range_.file_name() + " began before a sync covered it", 0);
+  }
+  moving_ = backup_busy_ = true;
+  backup_started_ = context_.agenda.now();
   context_.agenda.schedule(
-      now + drawn(context_.rng, context_.params.backup_min_ms, context_.params.backup_max_ms),
+      backup_started_ + drawn(context_.params.backup_min_ms, context_.params.backup_max_ms),
       Notice{Kind::backup_done, life_});
 }
 
-void Mailbox::backup_done(std::uint64_t life, const Resume& resume) {
+void Mailbox::move_done(std::uint64_t life) {
   if (life != life_) return;  // the backup of a server that has since died
-  context_.oracle.backed_up(moving_range_);
-  if (context_.oracle.failed()) return;
-  if (context_.trace) {
-    context_.trace->span(context_.params.workers, moving_range_.file_name(), backup_started_,
-                         context_.agenda.now());
-  }
-  ledger_.finish_backup(true);
-  add_backup(moving_range_);
-  sync_.file_replaced();
-  live_.clear();
-  durable_bytes_ = 0;
-  while (!waiting_.empty() && ledger_.may_write() && !context_.oracle.failed()) {
-    auto [c, envelope] = std::move(waiting_.front());
-    waiting_.pop_front();
-    if (const auto number = store(*c, envelope)) resume(*c, *number);
-  }
-}
-
-}  // namespace postable::sim
-
-namespace postable::sim {
-
-namespace {
-
-// A backup file as recovery would find it: whole, exactly its range.
-FoundFile backup_file(const BackupRange& range, std::uint64_t inode) {
-  FoundFile file;
-  file.name = range.file_name();
-  file.inode = inode;
-  file.first = range.first;
-  file.last = range.last;
-  return file;
-}
-
-}  // namespace
-
-// The backups older than the last few are never touched again, and recovery reads only their
-// names and numbers: they stand before it as one file of their whole range, which it judges
-// as it would judge them all, so a world's memory does not grow with its backups.
-void Mailbox::add_backup(const BackupRange& range) {
-  backups_.push_back(range);
-  if (backups_.size() > backups_kept) {
-    merged_through_ = backups_.front().last;
-    backups_.pop_front();
-  }
-}
-
-std::uint64_t Mailbox::backed_up_through() const {
-  return backups_.empty() ? merged_through_ : backups_.back().last;
-}
-
-// What the disk holds after the crash: the backups made; the live file's durable bytes and
-// any part of the rest; a backup caught moving at any of its steps (core/recovery.hpp).
-std::vector<FoundFile> Mailbox::files_after_crash() {
-  std::vector<FoundFile> files;
-  if (merged_through_ > 0) files.push_back(backup_file(BackupRange{1, merged_through_}, 9));
-  for (std::size_t i = 0; i < backups_.size(); ++i)
-    files.push_back(backup_file(backups_[i], i + 10));
-  // Half the crashes keep nothing unsynced (a power cut at the worst moment); the others keep
-  // a part of it, cut at any byte, and half of those then zeros up to the size the appends
-  // reached (the size on disk before the data), which recovery must cut.
-  const std::uint64_t unsynced = live_.size() - durable_bytes_;
-  const std::uint64_t size = live_.size();
-  const bool some = context_.rng.below(2) == 1;
-  const std::uint64_t kept = durable_bytes_ + (some ? context_.rng.below(unsynced + 1) : 0);
-  live_.resize(kept);
-  if (some && context_.rng.below(2) == 1) live_.resize(size, '\0');
-  constexpr std::uint64_t live_inode = 1;
-  const std::uint64_t step = ledger_.backup_running() ? context_.rng.below(3) : 3;
-  if (step < 2) files.push_back(examine_mailbox_file("mailbox.next", 2, ""));
-  if (step == 1)
-    files.push_back(examine_mailbox_file(moving_range_.file_name(), live_inode, live_));
-  if (step == 2) {  // the backup is whole, its new live file named: only the folder's sync was due
-    files.push_back(backup_file(moving_range_, 3));
+  moving_ = false;
+  const bool moved = !fails(context_.params.move_fail_chance);
+  if (moved) {
+    context_.oracle.backed_up(moving_range_);
+    if (context_.oracle.failed()) return;
+    if (context_.trace) {
+      context_.trace->span(context_.params.workers, moving_range_.file_name(), backup_started_,
+                           context_.agenda.now());
+    }
+    add_backup(moving_range_);
     live_.clear();
+    durable_bytes_ = 0;
+  } else {
+    ++context_.summary.moves_failed;
+    context_.oracle.move_failed();
   }
-  files.push_back(examine_mailbox_file("mailbox", live_inode, live_));
-  return files;
+  const MoveEnd end = machine_.move_ended(moved);
+  if (end.sync_names) {
+    context_.agenda.schedule(
+        context_.agenda.now() + drawn(context_.params.sync_min_ms, context_.params.sync_max_ms),
+        Notice{Kind::names_synced, life_});
+  } else {
+    backup_busy_ = false;
+  }
+  wake(end.wakes);
+  if (!backup_busy_) step_backup();
 }
 
-std::optional<RecoveryPlan> Mailbox::crash(std::vector<std::uint64_t>& unreplied) {
-  for (const Waiting& waiting : synced_waiters_) unreplied.push_back(waiting.number);
-  const Recovery recovery = plan_recovery(files_after_crash());
-  if (const auto* error = std::get_if<RecoveryError>(&recovery)) {
-    context_.oracle.fail("recovery refused the files a crash left: " + error->line(), 0);
-    return std::nullopt;
-  }
-  const RecoveryPlan plan = std::get<RecoveryPlan>(recovery);
-  ++life_;
-  if (plan.backed_up > backed_up_through()) {
-    add_backup(moving_range_);  // recovery kept the group in its backup
-  }
-  live_.resize(plan.fresh_live ? 0 : plan.live_bytes);
-  durable_bytes_ = live_.size();
-  ledger_ = MailboxLedger(context_.params.backup_every, plan.stored, plan.backed_up);
-  sync_ = SyncLedger(plan.stored, live_.size());
-  waiting_.clear();
-  synced_waiters_.clear();
-  skipped_ = 0;
-  maybe_backup();  // a group recovered whole in the live file is due at once
-  return plan;
+void Mailbox::names_synced(std::uint64_t life) {
+  if (life != life_) return;
+  backup_busy_ = false;
+  wake(machine_.names_synced());
+  if (!backup_busy_) step_backup();
 }
 
 }  // namespace postable::sim

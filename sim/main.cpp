@@ -71,7 +71,7 @@ int merge(const std::vector<std::string>& files) {
 struct CommandLine {
   Params params;
   Fixed fixed;
-  std::string seeds, shard, mix, fault = "none";
+  std::string seeds, shard, mix;
   RunOptions run;
   SweepOptions sweep;
   std::vector<std::string> merge_files;
@@ -109,9 +109,16 @@ void add_world_flags(CLI::App& app, CommandLine& line) {
       app.add_option("--error-limit", p.error_limit,
                      "errors in a session before its 421 (0: none; drawn if unset)"),
       app.add_option("--junk-limit", p.junk_limit,
-                     "NOOPs and RSETs in a session before each is an error (drawn if unset)")};
-  app.add_option("--fault", line.fault, "a planted bug, to show the oracle catches it")
-      ->check(CLI::IsMember(std::vector<std::string>(fault_names.begin(), fault_names.end())));
+                     "NOOPs and RSETs in a session before each is an error (drawn if unset)"),
+      app.add_option("--sync-failures", p.sync_fail_chance,
+                     "chance a sync of mailbox fails (drawn if unset)")
+          ->check(CLI::Range(0.0, 1.0)),
+      app.add_option("--move-failures", p.move_fail_chance,
+                     "chance a backup's move fails (drawn if unset)")
+          ->check(CLI::Range(0.0, 1.0)),
+      app.add_option("--spill-at", p.spill_at,
+                     "body bytes held before the rest goes through the spool (0: never; drawn "
+                     "if unset)")};
 }
 
 void add_output_flags(CLI::App& app, CommandLine& line) {
@@ -134,9 +141,10 @@ void add_output_flags(CLI::App& app, CommandLine& line) {
 // What the flags mean once parsed; a message and false when they do not fit together.
 bool read_flags(CommandLine& line) {
   Fixed& f = line.fixed;
-  bool* fixed_by[] = {&f.workers, &f.backup_every, &f.timeout,     &f.rate,
-                      &f.crashes, &f.mix,          &f.resets,      &f.stalls,
-                      &f.spikes,  &f.stop,         &f.error_limit, &f.junk_limit};
+  bool* fixed_by[] = {&f.workers,       &f.backup_every,  &f.timeout,     &f.rate,
+                      &f.crashes,       &f.mix,           &f.resets,      &f.stalls,
+                      &f.spikes,        &f.stop,          &f.error_limit, &f.junk_limit,
+                      &f.sync_failures, &f.move_failures, &f.spill_at};
   for (std::size_t i = 0; i < line.world_flags.size(); ++i) {
     *fixed_by[i] = line.world_flags[i]->count() > 0;
   }
@@ -144,7 +152,6 @@ bool read_flags(CommandLine& line) {
     std::cerr << "smtpsim: --mix: expected name=weight,... (" << Mix{}.describe('=') << ")\n";
     return false;
   }
-  line.params.fault = *enum_from_name<Fault>(fault_names, line.fault);  // IsMember checked it
   if (line.seeds.empty()) return true;
   if (!parse_range(line.seeds, line.sweep.first, line.sweep.last)) {
     std::cerr << "smtpsim: --seeds: expected A..B with A <= B\n";

@@ -12,7 +12,9 @@ enum class Kind : std::uint8_t {
   to_server,
   to_client,
   timeout,
-  backup_done,
+  backup_done,    // the backup's move ended; `client` holds the server's life, as for a sync
+  names_synced,   // the folder's sync after a move ended (`client`: the life)
+  delivery_turn,  // a delivery's batching turn is over
   sync_done,  // `client` holds the server's life (crashes so far): a sync of an earlier one is void
   crash,      // the server dies (and starts again at once, with --resume); `client`: times put off
   reset_by_client,  // the network resets the connection; the client's side knows first

@@ -18,6 +18,32 @@ bool Oracle::stored(std::uint64_t number, std::string record, std::uint64_t clie
   return true;
 }
 
+void Oracle::lost_to_failed_sync(std::uint64_t first, std::uint64_t last) {
+  for (std::uint64_t number = last; number >= first && number > 0; --number) {
+    if (acknowledged_live_.contains(number)) {
+      return fail("a failed sync took back acknowledged message " + std::to_string(number), 0);
+    }
+    if (live_file_.empty() || live_file_.back() != number) {
+      return fail("a failed sync took back message " + std::to_string(number) +
+                      ", which does not end the live file",
+                  0);
+    }
+    live_file_.pop_back();
+    const auto stored = unacknowledged_.find(number);
+    if (stored != unacknowledged_.end()) {
+      refusable_.insert(stored->second.client);
+      unacknowledged_.erase(stored);
+    }
+  }
+}
+
+bool Oracle::refusal_excused(std::uint64_t client) {
+  const auto found = refusable_.find(client);
+  if (found == refusable_.end()) return false;
+  refusable_.erase(found);
+  return true;
+}
+
 void Oracle::acknowledged(std::uint64_t number, const Envelope& envelope, const std::string& name,
                           std::uint64_t client) {
   if (lost_in_crash_.contains(number)) {
@@ -69,6 +95,7 @@ void Oracle::backed_up(const BackupRange& range) {
   }
   live_file_.clear();
   last_backed_up_ = range.last;
+  last_move_failed_ = false;
   acknowledged_live_.erase(acknowledged_live_.begin(), acknowledged_live_.upper_bound(range.last));
 }
 
@@ -118,7 +145,8 @@ void Oracle::check_files_at_end(std::uint64_t backup_every) {
           "mailbox does not hold messages " + std::to_string(last_backed_up_ + 1) + ".. in order",
           0);
   }
-  if (live_file_.size() >= backup_every) {
+  // A failed move leaves its group in mailbox until the next group's backup takes it too.
+  if (live_file_.size() >= backup_every && !last_move_failed_) {
     return fail("a due backup of " + std::to_string(backup_every) + " messages was never made", 0);
   }
   if (!unacknowledged_.empty()) {

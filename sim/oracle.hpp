@@ -45,8 +45,15 @@ class Oracle {
   // but each must be a whole message it sent (`sent`, the last it finished: a client sends a
   // message only once the one before is answered).
   void excuse(std::uint64_t client, const Envelope& sent, const std::string& name);
+  // A failed sync took messages first..last back off the live file (their clients get 451):
+  // none may have been acknowledged, and each client may hear one refusal for each.
+  void lost_to_failed_sync(std::uint64_t first, std::uint64_t last);
+  // The server refused `client`'s message: true when a failed sync excuses it.
+  bool refusal_excused(std::uint64_t client);
   // The backup moved the live file: it must hold exactly the range's numbers, in order.
   void backed_up(const BackupRange& range);
+  // The backup's move failed: its messages stay in mailbox, due with the next group.
+  void move_failed() { last_move_failed_ = true; }
   // A server timer fired at `now` for a clock restarted at `last_restart`.
   void timer_fired(Instant now, Instant last_restart, Duration timeout, std::uint64_t client);
   // The server died and recovery left `plan`, the live file holding `live`: every
@@ -76,7 +83,9 @@ class Oracle {
   std::map<std::uint64_t, std::string> acknowledged_live_;
   // Numbers whose 250 was on its way when a crash took their record.
   std::set<std::uint64_t> lost_in_crash_;
+  std::multiset<std::uint64_t> refusable_;  // clients whose message a failed sync took back
   std::uint64_t last_backed_up_ = 0;
+  bool last_move_failed_ = false;
   ParsedRecords read_back_;  // reused for every record read back: no allocation per message
 };
 

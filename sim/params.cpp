@@ -41,8 +41,12 @@ std::string Params::describe() const {
     out +=
         " error-limit=" + std::to_string(error_limit) + " junk-limit=" + std::to_string(junk_limit);
   }
+  if (sync_fail_chance > 0 || move_fail_chance > 0) {
+    out +=
+        " sync-failures=" + number(sync_fail_chance) + " move-failures=" + number(move_fail_chance);
+  }
+  if (spill_at > 0) out += " spill-at=" + std::to_string(spill_at);
   out += " mix=" + mix.describe(':');
-  if (fault != Fault::none) out.append(" fault=").append(enum_name(fault_names, fault));
   return out;
 }
 
@@ -54,8 +58,9 @@ std::string Params::replay_command() const {
                     mix.describe('=') + " --crashes " + std::to_string(crashes) + " --resets " +
                     number(reset_chance) + " --stalls " + number(stall_chance) + " --spikes " +
                     number(spike_chance) + " --stop " + (stop ? "1" : "0") + " --error-limit " +
-                    std::to_string(error_limit) + " --junk-limit " + std::to_string(junk_limit);
-  if (fault != Fault::none) out.append(" --fault ").append(enum_name(fault_names, fault));
+                    std::to_string(error_limit) + " --junk-limit " + std::to_string(junk_limit) +
+                    " --sync-failures " + number(sync_fail_chance) + " --move-failures " +
+                    number(move_fail_chance) + " --spill-at " + std::to_string(spill_at);
   return out;
 }
 
@@ -106,6 +111,14 @@ Params draw_world(Params p, const Fixed& fixed) {
   const bool tight = rng.below(4) == 0;
   const std::uint64_t error_limit = tight ? rng.between(1, 5) : model::error_limit;
   const std::uint64_t junk_limit = tight ? rng.below(5) : model::junk_limit;
+  // Disk faults in about a fifth of the worlds each: a sync in 5-100 fails, a move in 2-20.
+  const double sync_failures = rng.below(5) == 0 ? double(rng.between(1, 20)) / 100 : 0;
+  const double move_failures = rng.below(5) == 0 ? double(rng.between(5, 50)) / 100 : 0;
+  // Long bodies through the spool in about a quarter of the worlds: held up to 8-128 bytes.
+  const std::uint64_t spill_at = rng.below(4) == 0 ? rng.between(8, 128) : 0;
+  if (!fixed.spill_at) p.spill_at = spill_at;
+  if (!fixed.sync_failures) p.sync_fail_chance = sync_failures;
+  if (!fixed.move_failures) p.move_fail_chance = move_failures;
   if (!fixed.error_limit) p.error_limit = error_limit;
   if (!fixed.junk_limit) p.junk_limit = junk_limit;
   if (!fixed.resets) p.reset_chance = resets;

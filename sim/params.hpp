@@ -36,23 +36,6 @@ struct Mix {
   std::string describe(char joiner) const;  // "polite=6,erroneous=3,..." with '=' or ':'
 };
 
-// Planted bugs in the simulated shells, to show that the oracle catches each (buggify.hpp).
-enum class Fault : std::uint8_t {
-  none,
-  delivery_ignores_backup,
-  skip_number,
-  early_timeout,
-  greedy_acceptor,
-  reply_before_sync,
-  store_on_reset,       // a reset inside DATA taken for the message's end: a partial message stored
-  close_on_silence,     // bytes after half the timeout of silence taken for a dead client's
-  split_line_on_pause,  // a pause inside a line taken for the line's end
-};
-inline constexpr std::array<std::string_view, 9> fault_names{
-    "none",           "delivery-ignores-backup", "skip-number",
-    "early-timeout",  "greedy-acceptor",         "reply-before-sync",
-    "store-on-reset", "close-on-silence",        "split-line-on-pause"};
-
 // A client refused by a full backlog tries again (World::arrive), this many times in all.
 inline constexpr std::uint64_t connect_tries_max = 8;
 
@@ -73,13 +56,17 @@ struct Params {
   // drawn moment), that a packet's link stalls (for about the timeout), that a packet's
   // latency spikes (five to fifty times).
   double reset_chance = 0, stall_chance = 0, spike_chance = 0;
+  // Disk faults: the chance that a sync of the live file fails (the kernel may have dropped
+  // its pages: its messages get 451), and that a backup's move fails (they stay in mailbox).
+  double sync_fail_chance = 0, move_fail_chance = 0;
+  // Bodies longer than this go through the spool, piece by piece (0: never; smtpd's is 256 KiB).
+  std::uint64_t spill_at = 0;
   bool stop = false;  // a stop signal at a drawn moment while clients arrive, then the drain
   double drain_seconds = double(model::drain_seconds);
   // The limits on a session (protocol.md): errors before the 421 (0: none), and NOOPs and
   // RSETs before each counts as one. The mirror of every client holds the same.
   std::uint64_t error_limit = model::error_limit, junk_limit = model::junk_limit;
   Mix mix;
-  Fault fault = Fault::none;
 
   std::string describe() const;        // "seed=... clients=... workers=..."
   std::string replay_command() const;  // the smtpsim command line that makes this world
@@ -89,7 +76,8 @@ struct Params {
 struct Fixed {
   bool workers = false, backup_every = false, timeout = false, mix = false, rate = false;
   bool crashes = false, resets = false, stalls = false, spikes = false, stop = false;
-  bool error_limit = false, junk_limit = false;
+  bool error_limit = false, junk_limit = false, sync_failures = false, move_failures = false,
+       spill_at = false;
 };
 
 Params draw_world(Params base, const Fixed& fixed);

@@ -57,6 +57,8 @@ std::string summary_json(const Params& params, const Summary& s, double wall_sec
   json.update(nlohmann::ordered_json{
       {"reset_by_crash", s.reset_by_crash},
       {"stop", {{"backlog_closed", s.stop_backlog_closed}, {"refused_after", s.stop_refused}}},
+      {"disk", {{"syncs_failed", s.syncs_failed}, {"moves_failed", s.moves_failed}}},
+      {"spills", s.spills},
       {"network",
        {{"resets_by_client", s.net_resets_client},
         {"resets_by_server", s.net_resets_server},
@@ -104,6 +106,11 @@ void print_summary(std::ostream& out, const Summary& s, double wall) {
         << " connections in the backlog closed unanswered, " << s.stop_refused
         << " clients refused after it\n";
   }
+  if (s.syncs_failed + s.moves_failed > 0) {
+    out << "disk: " << s.syncs_failed << " failed syncs (their messages refused with 451), "
+        << s.moves_failed << " failed backup moves (their messages kept in mailbox)\n";
+  }
+  if (s.spills > 0) out << s.spills << " pieces of long bodies written to a spool\n";
   if (s.net_resets_client + s.net_resets_server + s.net_stalls + s.net_spikes > 0) {
     out << "network: " << s.net_resets_client << " resets by the client's side and "
         << s.net_resets_server << " by the server's (" << s.resets_in_data << " inside a message, "

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+
+#include "core/connection_step.hpp"
 
 #include "sim/connection.hpp"
 
@@ -32,127 +35,115 @@ void Worker::wake(Connection& c) {
   serve(c);
 }
 
-// Before it waits, as read_or_stop() in connection.cpp: what the stop means for the session
-// (stop_news, the drain's machine). True when the session was told, or may not wait: the
-// loop sends what it says and looks again.
-bool Worker::tell_the_stop(Connection& c) {
-  Session& session = *c.server;
-  switch (stop_news(context_.drain.phase(), session.stopping())) {
-    case StopNews::stop:
-      session.on_shutdown(context_.agenda.now());
-      return true;
-    case StopNews::drain_over:
-      session.on_drain_over(context_.agenda.now());
-      return true;
-    case StopNews::none:
-      break;
-  }
-  if (!context_.drain.may_wait(c.worker, session.mode() == Mode::command)) return true;
-  c.waiting = true;
-  return false;
-}
-
 // A worker does not read while it stores a message: bytes wait in the socket's buffer.
 void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
   if (c.server_closed) return;
-  if (!c.server) {  // still in the backlog (a reset reached it): read once accepted
-    c.socket_buffer += bytes;
-    c.socket_eof = c.socket_eof || eof;
-    return;
-  }
-  if (pause_bugs_ && pause_bug_acts(c, bytes)) return;
-  if (c.server->awaiting_delivery() || !c.socket_buffer.empty() || !c.waiting) {
-    c.socket_buffer += bytes;
-    c.socket_eof = c.socket_eof || eof;
-    return;
-  }
+  c.socket_buffer += bytes;
+  c.socket_eof = c.socket_eof || eof;
+  if (!c.server || !c.waiting) return;  // in the backlog, or busy: read once it waits
   stop_waiting(c);
-  read(c, bytes, eof);
+  read(c);
   serve(c);
 }
 
-// The planted bugs that misread a pause (only a world that plants one pays for the watch):
-// true when the bug has closed the connection or handed it to serve().
-bool Worker::pause_bug_acts(Connection& c, std::string_view bytes) {
-  const Instant now = context_.agenda.now();
-  const Duration pause = now - c.last_arrival;
-  c.last_arrival = now;
-  const bool was_mid_line = c.mid_line;
-  if (!bytes.empty()) c.mid_line = bytes.back() != '\n';
-  if (bytes.empty() || !c.server->wants_input()) return false;
-  if (context_.buggify.planted(Fault::close_on_silence) && pause > context_.config.timeout / 2) {
-    context_.closed(c);  // taken for a dead client: closed without a word
-    return true;
-  }
-  // A pause no latency of this world makes between a line's pieces: a spike's, or a stall's.
-  const auto latency_max = std::chrono::duration<double, std::milli>(context_.latency_max_ms);
-  if (context_.buggify.planted(Fault::split_line_on_pause) && was_mid_line &&
-      pause > 2 * latency_max + std::chrono::milliseconds(1) && c.socket_buffer.empty()) {
-    c.server->feed("\r\n", now);  // the line so far taken for a whole one
-    if (!c.server->wants_input() && !c.server->awaiting_delivery()) {
-      serve(c);
-      return true;
-    }
-  }
-  return false;
-}
-
-// What one recv() returned, taken by the session.
-void Worker::read(Connection& c, std::string_view bytes, bool eof) {
+// What one recv() returns, taken by the session: what the socket's buffer holds, and then its
+// end (kept for later when the bytes completed a message: the worker stores it first).
+void Worker::read(Connection& c) {
   Session& server = *c.server;
-  if (!bytes.empty()) server.feed(bytes, context_.agenda.now());
-  if (eof && c.reset && server.mode() == Mode::data &&
-      context_.buggify.planted(Fault::store_on_reset)) {
-    server.feed("\r\n.\r\n", context_.agenda.now());  // the reset taken for the end
-  }
-  if (eof) {
-    if (server.wants_input())
-      server.on_eof(context_.agenda.now());
-    else if (server.awaiting_delivery())
-      c.socket_eof = true;
-  }
+  const std::string held = std::exchange(c.socket_buffer, {});
+  if (!held.empty()) hear(server, Heard::bytes, held, context_.agenda.now());
+  if (!c.socket_eof || !server.wants_input()) return;
+  c.socket_eof = false;
+  hear(server, Heard::end, {}, context_.agenda.now());
 }
 
-void Worker::stored(Connection& c, std::uint64_t number) {
-  c.server->on_delivered(number, context_.agenda.now());
+void Worker::stored(Connection& c, std::optional<std::uint64_t> number) {
+  if (number) {
+    c.server->on_delivered(*number, context_.agenda.now());
+  } else {
+    c.server->on_delivery_failed(context_.agenda.now());
+  }
   serve(c);
 }
 
-// Shaped like serve_connection: runs until the session waits for the client, the mailbox, or
-// its timer, or ends.
+// Shaped like serve_connection, over the same machine (core/connection_step.hpp): runs until
+// the session waits for the client, the mailbox, or its timer, or ends.
 void Worker::serve(Connection& c) {
   stop_waiting(c);  // whatever resumed it
   Session& server = *c.server;
+  const auto may_wait = [this, &c](bool for_command) {
+    return context_.drain.may_wait(c.worker, for_command);
+  };
   for (;;) {
     if (!server.output().empty()) context_.network.send(c, Kind::to_client, server.output(), false);
     server.clear_output();
-    if (server.awaiting_delivery()) {
-      const auto number = context_.mailbox.deliver(c, *server.take_delivery());
-      if (!number) return;  // it waits for the backup, which resumes it
-      server.on_delivered(*number, context_.agenda.now());
-      continue;
+    switch (next_connection_step(server, context_.drain.phase(), context_.spill_at,
+                                 context_.agenda.now(), may_wait)) {
+      case ConnectionStep::close:
+        return context_.closed(c);
+      case ConnectionStep::deliver:
+        return context_.mailbox.deliver(c, take_message(c));  // which resumes it
+      case ConnectionStep::spill:
+        spill(c);
+        break;
+      case ConnectionStep::look_again:
+        break;
+      case ConnectionStep::wait:
+        if (context_.spill_at > 0 && server.body_to_spill(context_.spill_at)) {
+          return context_.oracle.fail("a worker waits holding a body past the spool's limit", c.id);
+        }
+        arm_timer(c);
+        if (c.socket_buffer.empty() && !c.socket_eof) {
+          c.waiting = true;
+          return;  // it waits for the client
+        }
+        context_.drain.waited(c.worker);  // recv() returns at once with what is buffered
+        read(c);
+        break;
     }
-    if (server.closed()) return context_.closed(c);
-    if (!c.timer_pending) {  // one timer per connection: it re-arms itself when it fires early
-      c.timer_pending = true;
-      context_.agenda.schedule(std::max(fire_time(*server.deadline()), context_.agenda.now()),
-                               Notice{Kind::timeout, c.id, c.slot});
-    }
-    if (c.socket_buffer.empty() && !c.socket_eof) {
-      if (tell_the_stop(c)) continue;
-      return;  // it waits for the client
-    }
-    const std::string held = std::move(c.socket_buffer);
-    const bool eof = c.socket_eof;
-    c.socket_buffer.clear();
-    c.socket_eof = false;
-    read(c, held, eof);
   }
 }
 
-Instant Worker::fire_time(Instant deadline) const {
-  const bool early = context_.buggify.planted(Fault::early_timeout);
-  return early ? deadline + Duration(-1'000'000) : deadline;
+// A piece of a long body to the worker's spool, in its stored form, as server/spool.cpp
+// writes it: the same quoter, piece by piece.
+void Worker::spill(Connection& c) {
+  Session& server = *c.server;
+  const auto piece = server.body_to_spill(context_.spill_at);
+  if (piece->offset == 0) {
+    c.spooled.clear();
+    c.spooled_bytes = 0;
+    c.quoter = BodyQuoter{};
+  }
+  if (piece->offset != c.spooled_bytes) {
+    context_.oracle.fail("a body piece was spilled at byte " + std::to_string(piece->offset) +
+                             " of its body, after " + std::to_string(c.spooled_bytes),
+                         c.id);
+  }
+  c.quoter.feed(piece->bytes, c.spooled);
+  c.spooled_bytes += piece->bytes.size();
+  ++context_.summary.spills;
+  server.body_spilled();
+}
+
+// The message the session has complete, with the front of its body from the spool if it was
+// spilled: the mailbox gets the envelope, and the body in its stored form when spooled.
+Envelope Worker::take_message(Connection& c) {
+  Envelope envelope = *c.server->take_delivery();
+  c.stored_body.reset();
+  if (c.spooled_bytes > 0) {
+    c.quoter.feed(envelope.body, c.spooled);
+    c.quoter.finish(c.spooled);
+    c.stored_body = std::exchange(c.spooled, {});
+    c.spooled_bytes = 0;
+  }
+  return envelope;
+}
+
+void Worker::arm_timer(Connection& c) {
+  if (c.timer_pending) return;  // one timer per connection: it re-arms itself when it fires early
+  c.timer_pending = true;
+  context_.agenda.schedule(std::max(*c.server->deadline(), context_.agenda.now()),
+                           Notice{Kind::timeout, c.id, c.slot});
 }
 
 void Worker::timer(Connection& c) {
@@ -160,17 +151,12 @@ void Worker::timer(Connection& c) {
   c.timer_pending = false;
   Session& server = *c.server;
   if (!server.wants_input()) return;  // storing: the timer is armed again afterwards
-  const Instant deadline = *server.deadline();
   const Instant now = context_.agenda.now();
-  if (now < fire_time(deadline)) {  // the clock restarted since: wait for the new one
-    c.timer_pending = true;
-    context_.agenda.schedule(fire_time(deadline), Notice{Kind::timeout, c.id, c.slot});
-    return;
-  }
+  if (now < *server.deadline()) return arm_timer(c);  // the clock restarted since
   context_.oracle.timer_fired(now, c.last_restart, context_.config.timeout, c.id);
   if (context_.oracle.failed()) return;
   stop_waiting(c);
-  server.on_timeout(now);
+  hear(server, Heard::deadline, {}, now);
   serve(c);
 }
 

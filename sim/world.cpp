@@ -27,13 +27,15 @@ World::World(const Params& params, TraceWriter* trace)
       config_(session_config(params)),
       rng_(params.seed),
       oracle_([this](std::uint64_t client) { return transcript_of(client); }),
-      buggify_(params.fault),
       network_(params_, rng_, agenda_, summary_),
-      acceptor_(params_, agenda_, buggify_, oracle_, summary_, trace),
-      mailbox_({params_, config_.name, rng_, agenda_, oracle_, buggify_, summary_, trace}),
+      acceptor_(params_, agenda_, oracle_, summary_, trace),
+      mailbox_({params_, config_.name, rng_, agenda_, oracle_, summary_, trace,
+                [this](Connection& c, std::optional<std::uint64_t> number) {
+                  worker_.stored(c, number);
+                }}),
       drain_(params.workers),
-      worker_({config_, agenda_, network_, mailbox_, oracle_, buggify_, summary_, drain_,
-               [this](Connection& c) { server_closed(c); }, params_.latency_max_ms}),
+      worker_({config_, agenda_, network_, mailbox_, oracle_, summary_, drain_,
+               [this](Connection& c) { server_closed(c); }, params_.spill_at}),
       clients_({config_, agenda_, network_, oracle_, summary_,
                 [this](Connection& c) { client_finished(c); }}) {
   summary_.row_counts.assign(model::row_count, 0);
@@ -85,13 +87,14 @@ void World::handle(const Notice& notice) {
       }
       return;
     case Kind::backup_done:
-      return mailbox_.backup_done(notice.client, [this](Connection& c, std::uint64_t number) {
-        worker_.stored(c, number);
-      });
+      return mailbox_.move_done(notice.client);
     case Kind::sync_done:
-      return mailbox_.sync_done(notice.client, [this](Connection& c, std::uint64_t number) {
-        worker_.stored(c, number);
-      });
+      return mailbox_.sync_done(notice.client);
+    case Kind::names_synced:
+      return mailbox_.names_synced(notice.client);
+    case Kind::delivery_turn:
+      if (Connection* c = find(notice)) mailbox_.turn_over(*c);
+      return;
     case Kind::stop:
       return stop();
     case Kind::drain_over:
@@ -262,7 +265,12 @@ void World::forget(Connection& c) {
 void World::crash() {
   ++summary_.crashes;
   std::vector<std::uint64_t> unreplied;  // deliveries whose 250 was never sent
-  const std::optional<RecoveryPlan> plan = mailbox_.crash(unreplied);
+  for (const auto& slot : slots_) {
+    if (slot && !slot->server_closed && slot->delivering && slot->appended) {
+      unreplied.push_back(slot->number);
+    }
+  }
+  const std::optional<RecoveryPlan> plan = mailbox_.crash();
   if (!plan) return;
   oracle_.crashed(*plan, mailbox_.live_file(), unreplied);
   acceptor_.crash();

@@ -14,7 +14,6 @@
 #include "core/session.hpp"
 #include "sim/acceptor.hpp"
 #include "sim/agenda.hpp"
-#include "sim/buggify.hpp"
 #include "sim/client_end.hpp"
 #include "sim/connection.hpp"
 #include "sim/digest.hpp"
@@ -75,7 +74,6 @@ class World {
   Summary summary_;
   Digest digest_;
   Oracle oracle_;
-  Buggify buggify_;
   Network network_;
   Acceptor acceptor_;
   Mailbox mailbox_;

@@ -4,6 +4,7 @@
 
 # ---- The mailbox machine, stepped by RapidCheck (core/mailbox_machine.hpp mutated) --------
 set(mailbox_machine_hpp ${PROJECT_SOURCE_DIR}/impl/core/mailbox_machine.hpp)
+set(pool_ledger_hpp ${PROJECT_SOURCE_DIR}/impl/core/pool_ledger.hpp)
 # postable_machine_mutant(NAME FROM TO EXPECT): the machine property over the machine with FROM
 # replaced by TO.
 function(postable_machine_mutant name from to expect)
@@ -13,8 +14,8 @@ function(postable_machine_mutant name from to expect)
 endfunction()
 # A delivery let through while a backup is due (not yet moving).
 postable_machine_mutant(machine_writes_while_due
-  [=[bool may_write() const { return ledger_.may_write(); }]=]
-  [=[bool may_write() const { return !ledger_.backup_running(); }]=]
+  [=[return ledger_.may_write() ? WriteStep::append : WriteStep::wait;]=]
+  [=[return !ledger_.backup_running() ? WriteStep::append : WriteStep::wait;]=]
   "a write landed while a backup was due|may_write")
 # A 250 as soon as the record is appended.
 postable_machine_mutant(machine_replies_before_sync
@@ -64,15 +65,15 @@ function(postable_monitor_mutant name file from to expect property)
     SOURCES ${controlled} property/${property}.cpp LIBS rapidcheck postable_server)
 endfunction()
 postable_monitor_mutant(mailbox_skips_backup_wait ${mailbox_hpp}
-  [=[    while (!machine_.may_write()) writable_.wait(lock);
+  [=[    while (machine_.write_step() == WriteStep::wait) writable_.wait(lock);
 ]=] "" "a write landed while a backup was" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_numbers_outside_lock ${mailbox_hpp}
   [=[    std::unique_lock lock(mutex_);
-    while (!machine_.may_write()) writable_.wait(lock);
+    while (machine_.write_step() == WriteStep::wait) writable_.wait(lock);
     const std::uint64_t number = machine_.next_number();
 ]=] [=[    const std::uint64_t number = machine_.next_number();
     std::unique_lock lock(mutex_);
-    while (!machine_.may_write()) writable_.wait(lock);
+    while (machine_.write_step() == WriteStep::wait) writable_.wait(lock);
 ]=] "holds \\[|appended_through_ \\+ 1" mailbox_monitor_property)
 postable_monitor_mutant(mailbox_names_wrong_range ${mailbox_hpp}
   [=[store_.move_to_backup(range)]=]
@@ -110,7 +111,6 @@ postable_monitor_mutant(pool_accepts_eagerly ${pool_hpp}
   "accepted while no worker was idle|accepting_" pool_monitor_property)
 # The stop seen by the acceptor only when a worker is idle: with every worker busy, a stop
 # waits for a session to end by itself (the bug the real server had).
-set(pool_ledger_hpp ${PROJECT_SOURCE_DIR}/impl/core/pool_ledger.hpp)
 postable_monitor_mutant(pool_stop_unseen_by_busy_acceptor ${pool_ledger_hpp}
   [=[    if (stopped_) return AcceptorStep::stop;
     return may_accept() ? AcceptorStep::accept : AcceptorStep::wait;]=]
@@ -124,34 +124,104 @@ postable_monitor_mutant(pool_forgets_acceptor_after_take ${pool_hpp}
 ]=] [=[    Connection connection = ledger_.take();
 ]=] "acceptor sleeps while a worker is idle" pool_monitor_property)
 
-# ---- The simulator ----------------------------------------------------------------------
-# The same stop unseen by a busy acceptor, in smtpsim: its worlds with a stop and a saturated
-# pool must report that a session between messages was not told at the stop.
-postable_mutant(sim_stop_unseen_by_busy_acceptor ${pool_ledger_hpp}
+# ---- The simulator, over the code that ships ----------------------------------------------
+# postable_sim_mutant(NAME FILE FROM TO EXPECT ARGS [REBUILD sim sources...]): smtpsim built over
+# FILE (a header of the machines, rebuilt into the simulator's sources REBUILD that call it; or
+# a source of the core) with FROM replaced by TO. A sweep with ARGS must report a violation
+# matching EXPECT, and its replay must show the offending client's conversation (TRANSCRIPT).
+function(postable_sim_mutant name file from to expect args)
+  cmake_parse_arguments(ARG "TRANSCRIPT" "" "REBUILD" ${ARGN})
+  if(file MATCHES "\\.cpp$")
+    postable_mutated_sources(${name} postable_core ${file} "${from}" "${to}")
+    set(sources ${${name}_sources})
+  else()
+    postable_mutant(${name} ${file} "${from}" "${to}")
+    set(sources ${ARG_REBUILD})
+    list(TRANSFORM sources PREPEND ${PROJECT_SOURCE_DIR}/sim/)
+  endif()
+  # Linked before postable_sim and postable_core, they stand in for their members.
+  add_executable(smtpsim_${name} ${sources} $<TARGET_OBJECTS:smtpsim_main>)
+  target_include_directories(smtpsim_${name} BEFORE PRIVATE ${PROJECT_BINARY_DIR}/mutants/${name}
+                             ${PROJECT_SOURCE_DIR}/impl)
+  target_link_libraries(smtpsim_${name} PRIVATE postable_sim CLI11::CLI11
+                        nlohmann_json::nlohmann_json Threads::Threads postable_warnings)
+  set(transcript OFF)
+  if(ARG_TRANSCRIPT)
+    set(transcript ON)
+  endif()
+  add_test(NAME mutant_${name}
+    COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim_${name}> "-DARGS=${args}"
+            "-DEXPECT=${expect}" -DTRANSCRIPT=${transcript}
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/expect_sim_violation.cmake)
+  set_tests_properties(mutant_${name} PROPERTIES LABELS property)
+endfunction()
+set(sim_small "--seeds;1..60;--clients;300;--workers;2;--backup-every;3;--timeout;1")
+set(over_mailbox REBUILD mailbox.cpp mailbox_crash.cpp)
+set(over_pool REBUILD acceptor.cpp world.cpp world_stop.cpp run.cpp)
+set(connection_step_hpp ${PROJECT_SOURCE_DIR}/impl/core/connection_step.hpp)
+set(session_cpp ${PROJECT_SOURCE_DIR}/impl/core/session.cpp)
+# The stop seen by the acceptor only when a worker is idle (the bug the real server had): its
+# worlds with a stop and a saturated pool must report a session not told at the stop.
+postable_sim_mutant(sim_stop_unseen_by_busy_acceptor ${pool_ledger_hpp}
   [=[    if (stopped_) return AcceptorStep::stop;
     return may_accept() ? AcceptorStep::accept : AcceptorStep::wait;]=]
   [=[    if (may_accept()) return stopped_ ? AcceptorStep::stop : AcceptorStep::accept;
-    return AcceptorStep::wait;]=])
-# Only the simulator's sources that include the header are built again; linked before
-# postable_sim, they stand in for its members of the same names.
-set(sim_over_pool_ledger acceptor.cpp world.cpp world_stop.cpp run.cpp)
-list(TRANSFORM sim_over_pool_ledger PREPEND ${PROJECT_SOURCE_DIR}/sim/)
-add_executable(smtpsim_stop_unseen ${sim_over_pool_ledger} $<TARGET_OBJECTS:smtpsim_main>)
-target_include_directories(smtpsim_stop_unseen BEFORE PRIVATE
-                           ${PROJECT_BINARY_DIR}/mutants/sim_stop_unseen_by_busy_acceptor)
-target_link_libraries(smtpsim_stop_unseen PRIVATE postable_sim CLI11::CLI11
-                      nlohmann_json::nlohmann_json Threads::Threads postable_warnings)
-add_test(NAME mutant_sim_stop_unseen_by_busy_acceptor
-  COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim_stop_unseen>
-          "-DARGS=--seeds;1..100;--clients;300;--stop;1"
-          "-DEXPECT=a session between messages was not told at the stop"
-          -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/expect_sim_violation.cmake)
-set_tests_properties(mutant_sim_stop_unseen_by_busy_acceptor PROPERTIES LABELS property)
-# A shell's bug planted in every world (the fault flag's planted bugs): the oracle must catch.
-postable_mutant_test(sim_fault
-  "while a backup was moving|does not hold|a timeout fired at|accepted while no worker|lost in a crash"
-  SOURCES property/sim_property.cpp LIBS rapidcheck postable_sim
-  DEFINES POSTABLE_MUTANT_SIM_FAULT)
+    return AcceptorStep::wait;]=]
+  "a session between messages was not told at the stop" "--seeds;1..100;--clients;300;--stop;1"
+  ${over_pool})
+# An acceptor that accepts whenever a client waits, idle worker or not.
+postable_sim_mutant(sim_greedy_acceptor ${pool_ledger_hpp}
+  [=[    return may_accept() ? AcceptorStep::accept : AcceptorStep::wait;]=]
+  [=[    return AcceptorStep::accept;]=]
+  "accepted while no worker was idle" "${sim_small}" ${over_pool})
+# A delivery let through while the backup moves the file (it waits only while one is due).
+postable_sim_mutant(sim_writes_while_moving ${mailbox_machine_hpp}
+  [=[return ledger_.may_write() ? WriteStep::append : WriteStep::wait;]=]
+  [=[return !ledger_.backup_due() ? WriteStep::append : WriteStep::wait;]=]
+  "while a backup was moving" "${sim_small}" ${over_mailbox} TRANSCRIPT)
+# A number skipped: message 4 is stored as 5.
+postable_sim_mutant(sim_skips_a_number ${mailbox_machine_hpp}
+  [=[std::uint64_t next_number() const { return ledger_.next_number(); }]=]
+  [=[std::uint64_t next_number() const {
+    return ledger_.next_number() + (ledger_.next_number() >= 4 ? 1 : 0);
+  }]=] "does not hold exactly messages|does not hold messages" "${sim_small}" ${over_mailbox})
+# A 250 as soon as the record is appended: a crash before the sync loses it.
+postable_sim_mutant(sim_replies_before_sync ${mailbox_machine_hpp}
+  [=[const Fate fate = sync_.fate(ticket);]=]
+  [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
+  "was lost in a crash" "${sim_small};--crashes;3;--sync-failures;0" ${over_mailbox})
+# A failed sync taken for a good one: the messages it may have lost are acknowledged.
+postable_sim_mutant(sim_failed_sync_keeps_its_records ${mailbox_machine_hpp}
+  [=[    if (ok) {
+      sync_.sync_succeeded();]=] [=[    if (ok || !ok) {
+      sync_.sync_succeeded();]=]
+  "was lost in a crash|not stored as sent" "${sim_small};--crashes;3;--sync-failures;0.3"
+  ${over_mailbox})
+# A group moved before a sync covered it: a crash then finds a backup with lost records.
+postable_sim_mutant(sim_moves_before_durable ${mailbox_machine_hpp}
+  [=[return due && sync_.synced_through() >= due->last;]=] [=[return due.has_value();]=]
+  "began before a sync covered it" "${sim_small};--sync-failures;0" ${over_mailbox})
+# The server's clock a millisecond short: its timeouts fire early.
+postable_sim_mutant(sim_early_timeout ${session_cpp}
+  [=[  return clock_started_ + config_.timeout;]=]
+  [=[  return clock_started_ + (config_.timeout - std::chrono::milliseconds(1));]=]
+  "a timeout fired at" "${sim_small}" TRANSCRIPT)
+# The end of a stream inside DATA (a reset) taken for the message's end: a part is stored.
+postable_sim_mutant(sim_stores_on_reset ${connection_step_hpp}
+  [=[      return session.on_eof(now);  // nothing more comes: a message cut short is not stored]=]
+  [=[      if (session.mode() == Mode::data) return session.feed("\r\n.\r\n", now);
+      return session.on_eof(now);]=]
+  "was stored in part|not stored as sent|a reply nobody asked for|expected `"
+  "${sim_small};--resets;0.3" REBUILD worker.cpp)
+# A command line cut across packets taken for two lines (the line so far, at a packet's end).
+postable_sim_mutant(sim_splits_lines_at_packets ${PROJECT_SOURCE_DIR}/impl/core/framer.cpp
+  [=[  if (!found) return {};
+  Piece piece;]=] [=[  Piece piece;]=] "expected `" "${sim_small}" TRANSCRIPT)
+# A long body never spilled: the connection holds all of it, past the spool's limit.
+postable_sim_mutant(sim_spill_not_taken ${connection_step_hpp}
+  [=[  if (session.body_to_spill(held_max)) return ConnectionStep::spill;
+]=] [=[  (void)held_max;
+]=] "past the spool's limit" "${sim_small};--spill-at;16" REBUILD worker.cpp)
 # A world that is not a function of its parameters: each World draws from the seed plus how
 # many Worlds the process made before it. Every oracle still holds; only the property's
 # replay check (the same digest twice) can tell, and must.
@@ -390,18 +460,34 @@ target_link_libraries(mutant_spool_keeps_the_last_message PRIVATE postable_serve
 postable_expect_failure(spool_keeps_the_last_message "Falsifiable" "")
 
 # ---- Sweeps --------------------------------------------------------------------------------
+# Sweeps agree at any --jobs and over shards, clean and with violations (those of an smtpsim
+# with early timeouts planted).
+set(faulty_smtpsim $<TARGET_FILE:smtpsim_sim_early_timeout>)
+postable_script_test(sim_sweeps_agree property sim_sweep.cmake ARGS
+  -DSMTPSIM=$<TARGET_FILE:smtpsim> -DFAULTY_SMTPSIM=${faulty_smtpsim}
+  -DOUT=${CMAKE_CURRENT_BINARY_DIR}/sim_sweep)
+# The recipes of sim/sweep end to end: a one-node Slurm cluster of the test's own, and GNU
+# parallel, over the same faulty smtpsim, so that the reports name violations.
+add_test(NAME sweep_recipes_test COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/sweep_recipes_test.sh
+                                         ${faulty_smtpsim} ${PROJECT_SOURCE_DIR})
+set_tests_properties(sweep_recipes_test PROPERTIES LABELS integration TIMEOUT 180 RUN_SERIAL TRUE)
 # A sweep that leaves a violating world out of its JSON lines: its own report still names the
 # violation, but the shards' lines, merged, lose it (the merge finds none): sim_sweep.cmake
 # must say so.
 postable_mutated_sources(sweep_drops_violating_lines postable_sim ${PROJECT_SOURCE_DIR}/sim/sweep.cpp
   [=[if (jsonl) *jsonl << result.line << "\n";]=]
   [=[if (jsonl && !result.violated) *jsonl << result.line << "\n";]=])
+postable_mutated_sources(sweep_times_out_early postable_core ${session_cpp}
+  [=[  return clock_started_ + config_.timeout;]=]
+  [=[  return clock_started_ + (config_.timeout - std::chrono::milliseconds(1));]=])
 add_executable(smtpsim_drops_violating_lines $<TARGET_OBJECTS:smtpsim_main>
-               ${sweep_drops_violating_lines_sources})
+               ${sweep_drops_violating_lines_sources} ${sweep_times_out_early_sources})
+target_include_directories(smtpsim_drops_violating_lines PRIVATE ${PROJECT_SOURCE_DIR}/impl)
 target_link_libraries(smtpsim_drops_violating_lines PRIVATE postable_sim CLI11::CLI11
                       nlohmann_json::nlohmann_json postable_warnings)
 add_test(NAME mutant_sweep_drops_violating_lines
-         COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim_drops_violating_lines>
+         COMMAND ${CMAKE_COMMAND} -DSMTPSIM=$<TARGET_FILE:smtpsim>
+                 -DFAULTY_SMTPSIM=$<TARGET_FILE:smtpsim_drops_violating_lines>
                  -DOUT=${CMAKE_CURRENT_BINARY_DIR}/mutant_sweep_drops_violating_lines
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/sim_sweep.cmake)
 set_tests_properties(mutant_sweep_drops_violating_lines PROPERTIES LABELS property

@@ -4,9 +4,10 @@
 // two ledgers: MailboxLedger numbers and groups, SyncLedger says what is durable. The drivers
 // carry out its steps and wake whom it names; they decide nothing.
 //
-//   delivery: may_write()? -> next_number() -> [append] -> appended() -> delivery_step()...
-//             until durable (250) or lost (451); yield, sync or wait between the steps
-//   sync:     begin_sync() -> [fdatasync, outside the lock] -> sync_ended(ok)
+//   delivery: write_step(): wait, or append -> next_number() -> [append] -> appended() ->
+//             delivery_step()... until durable (250) or lost (451); yield, sync or wait
+//   sync:     a step that says sync has begun one -> [fdatasync, outside the lock] ->
+//             sync_ended(ok)
 //   backup:   backup_step(): move -> begin_move() -> [rename...] -> move_ended(moved)
 //             [-> the folder's sync at once: names_synced()], or sync, or wait, or exit
 //
@@ -32,17 +33,22 @@ struct Wakes {
   bool writers = false, synced = false, backup = false;
 };
 
+enum class WriteStep : std::uint8_t {
+  append,  // take next_number(), append the record, then appended()
+  wait,    // a backup is due or moving: wait until a step wakes the writers
+};
+
 enum class DeliveryStep : std::uint8_t {
   durable,  // the record is covered by a sync: reply 250
   lost,     // a failed sync took it back: reply 451, its number is given out again
   yield,    // the batching turn: let deliveries under way append, then step again
-  sync,     // run a sync now (begin_sync(), outside the lock, sync_ended())
+  sync,     // a sync has begun, covering every record appended: run it, then sync_ended()
   wait,     // a sync runs that may cover it: wait for its end
 };
 
 enum class BackupStep : std::uint8_t {
   move,  // a due group is durable: begin_move()
-  sync,  // the group's last delivery has not started a sync: run one
+  sync,  // the group's last delivery had not started a sync: one has begun, run it
   wait,  // for a group to fall due or become durable (or the stop)
   exit,  // stopped, and nothing is due
 };
@@ -78,7 +84,7 @@ class MailboxMachine {
 
   // ---- a delivery ----
   // While a backup is due or moving, deliveries wait (woken by `writers`).
-  bool may_write() const { return ledger_.may_write(); }
+  WriteStep write_step() const { return ledger_.may_write() ? WriteStep::append : WriteStep::wait; }
   std::uint64_t next_number() const { return ledger_.next_number(); }
   // The record of next_number() is in the file, which now ends at `end_bytes`.
   SyncTicket appended(std::uint64_t end_bytes, Wakes& wakes) {
@@ -87,7 +93,7 @@ class MailboxMachine {
     if (ledger_.backup_due()) wakes.backup = true;
     return sync_.appended(number, end_bytes);
   }
-  DeliveryStep delivery_step(const SyncTicket& ticket, Batching& batching) const {
+  DeliveryStep delivery_step(const SyncTicket& ticket, Batching& batching) {
     const Fate fate = sync_.fate(ticket);
     if (fate != Fate::pending)
       return fate == Fate::durable ? DeliveryStep::durable : DeliveryStep::lost;
@@ -104,11 +110,11 @@ class MailboxMachine {
       return DeliveryStep::yield;
     }
     batching = {};
+    sync_.begin_sync();
     return DeliveryStep::sync;
   }
 
   // ---- a sync: one at a time, covering every record appended before it began ----
-  void begin_sync() { sync_.begin_sync(); }
   SyncEnd sync_ended(bool ok) {
     SyncEnd end;
     end.wakes.synced = true;
@@ -126,10 +132,12 @@ class MailboxMachine {
   }
 
   // ---- the backup thread ----
-  BackupStep backup_step() const {
+  BackupStep backup_step() {
     if (backup_ready()) return BackupStep::move;
     if (!ledger_.backup_due()) return stopping_ ? BackupStep::exit : BackupStep::wait;
-    return sync_.sync_wanted() ? BackupStep::sync : BackupStep::wait;
+    if (!sync_.sync_wanted()) return BackupStep::wait;
+    sync_.begin_sync();
+    return BackupStep::sync;
   }
   BackupRange begin_move() { return ledger_.begin_backup(); }
   // A failed move leaves its messages in the live file (the next group's backup takes them).

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <optional>
 
+#include "core/connection_step.hpp"
 #include "core/table.hpp"
 
 namespace postable {
@@ -122,30 +123,20 @@ void set_receive_timeout(int fd, Duration wait) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 }
 
-// Reads what the client sent into the session, or tells the session what the stop means for
-// it; either way the caller then sends what the session says and looks again.
-void read_or_stop(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
+// Waits for the client, and tells the session what came (core/connection_step.hpp).
+void wait_and_hear(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
   Drain& drain = context.watch.drain;
-  switch (stop_news(drain.phase(), session.stopping())) {
-    case StopNews::stop:
-      return session.on_shutdown(monotonic_now());  // at once between messages, else after
-    case StopNews::drain_over:
-      return session.on_drain_over(monotonic_now());
-    case StopNews::none:
-      break;
-  }
-  if (!drain.may_wait(context.watch.worker, session.mode() == Mode::command)) return;
   const Received got =
       receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);
   // A stream that ended because the stop shut its reading side is not the client's close.
   const bool woken_by_the_stop = drain.waited(context.watch.worker);
-  if (got.deadline_passed) {
-    session.on_timeout(monotonic_now());
-  } else if (got.bytes > 0) {
-    session.feed(std::string_view(context.buffer.data(), std::size_t(got.bytes)), monotonic_now());
-  } else if (!woken_by_the_stop) {
-    session.on_eof(monotonic_now());  // closed, or reset: either way nothing more comes
-  }
+  const Heard heard = got.deadline_passed ? Heard::deadline
+                      : got.bytes > 0     ? Heard::bytes
+                      : woken_by_the_stop ? Heard::woken
+                                          : Heard::end;
+  hear(session, heard,
+       std::string_view(context.buffer.data(), std::size_t(std::max<ssize_t>(got.bytes, 0))),
+       monotonic_now());
 }
 
 // Stores the message the session has complete, and tells it the outcome.
@@ -176,23 +167,36 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
   const model::Row* last_row = nullptr;
   Session session(config, monotonic_now(), [&last_row](const model::Row& row) { last_row = &row; });
   std::string_view broke;
-  for (;;) {
+  const auto may_wait = [&context](bool for_command) {
+    return context.watch.drain.may_wait(context.watch.worker, for_command);
+  };
+  for (bool open = true; open;) {
     const bool sent = send_all(fd, session.output(), monotonic_now() + config.timeout);
     session.clear_output();  // keeps the reply buffer for the next reply
     if (!sent) {
       broke = " (the client stopped reading)";
       break;
     }
-    if (session.closed()) break;
-    if (session.awaiting_delivery()) {
-      deliver_one(session, deliver, context.spool, report);
-      continue;
+    switch (next_connection_step(session, context.watch.drain.phase(), body_held_max,
+                                 monotonic_now(), may_wait)) {
+      case ConnectionStep::close:
+        open = false;
+        break;
+      case ConnectionStep::deliver:
+        deliver_one(session, deliver, context.spool, report);
+        break;
+      case ConnectionStep::spill: {
+        const auto piece = session.body_to_spill(body_held_max);
+        context.spool.write(piece->bytes, piece->offset);
+        session.body_spilled();
+        break;
+      }
+      case ConnectionStep::look_again:
+        break;
+      case ConnectionStep::wait:
+        wait_and_hear(fd, session, context, long_wait);
+        break;
     }
-    if (const auto piece = session.body_to_spill(body_held_max)) {
-      context.spool.write(piece->bytes, piece->offset);
-      session.body_spilled();
-    }
-    read_or_stop(fd, session, context, long_wait);
   }
   context.watch.drain.serving(context.watch.worker, -1);
   if (last_row != nullptr) report.ending = describe(*last_row);

@@ -51,7 +51,7 @@ class Mailbox {
   // the envelope's head and `body`.
   std::optional<std::uint64_t> deliver(const Envelope& envelope, const StoredBody& body) {
     std::unique_lock lock(mutex_);
-    while (!machine_.may_write()) writable_.wait(lock);
+    while (machine_.write_step() == WriteStep::wait) writable_.wait(lock);
     const std::uint64_t number = machine_.next_number();
     const std::string head = format_record_head(envelope, number, server_name_);
     if (!store_.append(head, body, record_end)) {
@@ -116,9 +116,9 @@ class Mailbox {
     if (wakes.backup) backup_needed_.notify_one();
   }
 
-  // One sync, covering every record appended so far; the lock is not held while it runs.
+  // The sync a step began, covering every record appended so far; the lock is not held
+  // while it runs.
   void sync_now(Lock& lock) {
-    machine_.begin_sync();
     lock.unlock();
     const bool synced = store_.sync();
     lock.lock();

@@ -123,7 +123,7 @@ class World {
       if (++done_ == deliverers_.size()) wake(machine_.stop());
       return;
     }
-    if (!machine_.may_write()) {
+    if (machine_.write_step() == WriteStep::wait) {
       d.state = Thread::sleeps_to_write;
       return;
     }
@@ -160,10 +160,7 @@ class World {
   void begin_outside(Outside what, Outside& outside, Thread& state, const std::string& who) {
     if (what != Outside::move && (syncing_ || moving_))
       broken_ = who + ": a sync began beside another sync or a move";
-    if (what == Outside::sync) {
-      machine_.begin_sync();
-      sync_covers_ = live_.size();
-    }
+    if (what == Outside::sync) sync_covers_ = live_.size();
     syncing_ = what != Outside::move;
     outside = what;
     state = Thread::outside;

@@ -1,7 +1,7 @@
 // The simulator for random seeds and random flags: the oracle holds (every invariant, the
 // liveness phase included), and two runs of the same world agree on the digest of their
-// whole trace. The variant POSTABLE_MUTANT_SIM_FAULT plants one of the shells' bugs in every
-// world, and the property must then fail.
+// whole trace. The simulator's planted bugs are smtpsim built over a mutated machine
+// (tests/mutants.cmake, postable_sim_mutant).
 #define BOOST_TEST_MODULE sim_property
 #define BOOST_TEST_DYN_LINK
 #include <rapidcheck.h>
@@ -46,11 +46,6 @@ RC_BOOST_PROP(the_simulator_holds_its_oracle_and_replays_exactly, ()) {
     params.mix = Mix{weight(), weight(), weight(), weight(), weight(), weight() + 1};
   }
   params = draw_world(params, fixed);
-#ifdef POSTABLE_MUTANT_SIM_FAULT
-  params.fault =
-      *rc::gen::element(Fault::delivery_ignores_backup, Fault::skip_number, Fault::early_timeout,
-                        Fault::greedy_acceptor, Fault::reply_before_sync);
-#endif
   RC_LOG() << params.describe();
   World first(params);
   const auto violation = first.run();

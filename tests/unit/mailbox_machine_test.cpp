@@ -16,6 +16,13 @@ SyncTicket append(MailboxMachine& machine, std::uint64_t end_bytes) {
   return machine.appended(end_bytes, wakes);
 }
 
+// Steps the delivery of `ticket` past its batching turn, to the sync it begins.
+void begin_a_sync(MailboxMachine& machine, const SyncTicket& ticket) {
+  Batching batching;
+  while (machine.delivery_step(ticket, batching) == DeliveryStep::yield) {
+  }
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_delivery_yields_while_others_append_then_syncs) {
@@ -26,7 +33,6 @@ BOOST_AUTO_TEST_CASE(a_delivery_yields_while_others_append_then_syncs) {
   append(machine, 20);  // another delivery came in the turn: one more
   BOOST_TEST(int(machine.delivery_step(first, batching)) == int(DeliveryStep::yield));
   BOOST_TEST(int(machine.delivery_step(first, batching)) == int(DeliveryStep::sync));
-  machine.begin_sync();
   const SyncTicket late = append(machine, 30);  // after the sync began: not covered by it
   Batching other;
   BOOST_TEST(int(machine.delivery_step(late, other)) == int(DeliveryStep::wait));
@@ -53,10 +59,10 @@ BOOST_AUTO_TEST_CASE(the_batching_turn_ends_after_eight_yields) {
 BOOST_AUTO_TEST_CASE(a_failed_sync_loses_what_it_had_not_made_durable) {
   MailboxMachine machine(32);
   const SyncTicket one = append(machine, 10);
-  machine.begin_sync();
+  begin_a_sync(machine, one);
   BOOST_TEST(machine.sync_ended(true).wakes.synced);
   const SyncTicket two = append(machine, 25), three = append(machine, 40);
-  machine.begin_sync();
+  begin_a_sync(machine, three);
   const SyncEnd end = machine.sync_ended(false);
   BOOST_REQUIRE(end.loss.has_value());
   BOOST_TEST(end.loss->first == 2u);
@@ -76,9 +82,8 @@ BOOST_AUTO_TEST_CASE(a_durable_group_moves_then_the_folder_is_synced_in_a_syncs_
   Wakes wakes;
   machine.appended(20, wakes);
   BOOST_TEST(wakes.backup);
-  BOOST_TEST(!machine.may_write());
+  BOOST_TEST(!(machine.write_step() == WriteStep::append));
   BOOST_TEST(int(machine.backup_step()) == int(BackupStep::sync));  // not yet durable
-  machine.begin_sync();
   BOOST_TEST(int(machine.backup_step()) == int(BackupStep::wait));  // the sync runs
   BOOST_TEST(machine.sync_ended(true).wakes.backup);
   BOOST_TEST(int(machine.backup_step()) == int(BackupStep::move));
@@ -87,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_durable_group_moves_then_the_folder_is_synced_in_a_syncs_
   BOOST_TEST(end.wakes.writers);
   BOOST_TEST(end.sync_names);
   BOOST_TEST(machine.syncing());  // no data sync may start beside the folder's
-  BOOST_TEST(machine.may_write());
+  BOOST_TEST((machine.write_step() == WriteStep::append));
   const SyncTicket three = append(machine, 10);
   Batching batching;
   BOOST_TEST(int(machine.delivery_step(three, batching)) == int(DeliveryStep::wait));
@@ -98,15 +103,16 @@ BOOST_AUTO_TEST_CASE(a_durable_group_moves_then_the_folder_is_synced_in_a_syncs_
 BOOST_AUTO_TEST_CASE(a_failed_move_leaves_its_group_for_the_next_backup) {
   MailboxMachine machine(2);
   for (std::uint64_t n = 1; n <= 2; ++n) append(machine, n * 10);
-  machine.begin_sync();
+  BOOST_TEST(int(machine.backup_step()) == int(BackupStep::sync));
   machine.sync_ended(true);
+  BOOST_TEST(int(machine.backup_step()) == int(BackupStep::move));
   BOOST_TEST((machine.begin_move() == BackupRange{1, 2}));
   const MoveEnd end = machine.move_ended(false);
   BOOST_TEST(end.wakes.writers);
   BOOST_TEST(!end.sync_names);
-  BOOST_TEST(machine.may_write());
+  BOOST_TEST((machine.write_step() == WriteStep::append));
   for (std::uint64_t n = 3; n <= 4; ++n) append(machine, n * 10);
-  machine.begin_sync();
+  BOOST_TEST(int(machine.backup_step()) == int(BackupStep::sync));
   machine.sync_ended(true);
   BOOST_TEST((machine.begin_move() == BackupRange{1, 4}));
 }
@@ -117,7 +123,6 @@ BOOST_AUTO_TEST_CASE(the_stop_lets_the_backup_thread_go_once_nothing_is_due) {
   append(machine, 10);
   BOOST_TEST(machine.stop().backup);
   BOOST_TEST(int(machine.backup_step()) == int(BackupStep::sync));  // the due group first
-  machine.begin_sync();
   machine.sync_ended(true);
   machine.begin_move();
   machine.move_ended(true);
@@ -127,7 +132,7 @@ BOOST_AUTO_TEST_CASE(the_stop_lets_the_backup_thread_go_once_nothing_is_due) {
 
 BOOST_AUTO_TEST_CASE(a_recovered_full_group_is_due_at_once) {
   MailboxMachine machine(2, MailboxStart{4, 2, 100});
-  BOOST_TEST(!machine.may_write());
+  BOOST_TEST(!(machine.write_step() == WriteStep::append));
   BOOST_TEST(int(machine.backup_step()) == int(BackupStep::move));
   BOOST_TEST((machine.begin_move() == BackupRange{3, 4}));
 }

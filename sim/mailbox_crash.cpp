@@ -54,14 +54,14 @@ std::vector<FoundFile> Mailbox::files_after_crash() {
   if (some && context_.rng.below(2) == 1) live_.resize(size, '\0');
   constexpr std::uint64_t live_inode = 1;
   const std::uint64_t step = machine_.backup_running() ? context_.rng.below(3) : 3;
-  if (step < 2) files.push_back(examine_mailbox_file("mailbox.next", 2, ""));
+  if (step < 2) files.push_back(examine_mailbox_file(std::string(next_file_name), 2, ""));
   if (step == 1)
     files.push_back(examine_mailbox_file(moving_range_.file_name(), live_inode, live_));
   if (step == 2) {  // the backup is whole, its new live file named: only the folder's sync was due
     files.push_back(backup_file(moving_range_, 3));
     live_.clear();
   }
-  files.push_back(examine_mailbox_file("mailbox", live_inode, live_));
+  files.push_back(examine_mailbox_file(std::string(live_file_name), live_inode, live_));
   return files;
 }
 

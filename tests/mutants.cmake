@@ -423,30 +423,33 @@ postable_crash_mutant(crash_spooled_copy_uncounted ${file_store_cpp}
   "acknowledged message [0-9]+ is lost")
 
 # ---- smtpd itself, over sockets -----------------------------------------------------------
+# postable_smtpd_mutant(NAME FROM TO EXPECT RUN): smtpd built over server/connection.cpp with
+# FROM replaced by TO; the integration test RUN against it must fail matching EXPECT.
+function(postable_smtpd_mutant name from to expect run)
+  postable_mutated_sources(${name} postable_server ${PROJECT_SOURCE_DIR}/impl/server/connection.cpp
+                           "${from}" "${to}")
+  add_executable(smtpd_${name} ${PROJECT_SOURCE_DIR}/impl/server/main.cpp ${${name}_sources})
+  target_include_directories(smtpd_${name} BEFORE PRIVATE ${PROJECT_BINARY_DIR}/mutants/${name})
+  target_link_libraries(smtpd_${name} PRIVATE postable_server CLI11::CLI11 postable_warnings)
+  add_executable(mutant_${name} integration/server_test.cpp integration/server_mailbox_test.cpp
+                 integration/server_crash_test.cpp integration/server_stop_test.cpp
+                 integration/smtp_steps.cpp integration/server_process.cpp)
+  target_link_libraries(mutant_${name} PRIVATE postable_test_support postable_peer
+                        Boost::unit_test_framework postable_warnings)
+  target_compile_definitions(mutant_${name} PRIVATE POSTABLE_SMTPD="$<TARGET_FILE:smtpd_${name}>")
+  postable_expect_failure(${name} "${expect}" ${run} NO_COUNTEREXAMPLE LABEL integration)
+  set_tests_properties(mutant_${name} PROPERTIES RUN_SERIAL TRUE)
+endfunction()
 # The coarse blocking wait (a recv() bounded by 3/4 of the timeout) begun with too little
 # time left: after a NOOP midway through a step the 421 comes a quarter of the timeout late.
-# The timeout tests over sockets, run against an smtpd built so, must see it.
-postable_mutated_sources(server_waits_too_long postable_server
-  ${PROJECT_SOURCE_DIR}/impl/server/connection.cpp
-  [=[left >= long_wait * 7 / 6]=] [=[left >= long_wait / 2]=])
-add_executable(smtpd_waits_too_long ${PROJECT_SOURCE_DIR}/impl/server/main.cpp
-               ${server_waits_too_long_sources})
-target_include_directories(smtpd_waits_too_long BEFORE PRIVATE
-                           ${PROJECT_BINARY_DIR}/mutants/server_waits_too_long)
-target_link_libraries(smtpd_waits_too_long PRIVATE postable_server CLI11::CLI11
-                      postable_warnings)
-add_executable(mutant_server_waits_too_long integration/server_test.cpp
-               integration/server_mailbox_test.cpp integration/server_crash_test.cpp
-               integration/server_stop_test.cpp integration/smtp_steps.cpp
-               integration/server_process.cpp)
-target_link_libraries(mutant_server_waits_too_long PRIVATE postable_test_support postable_peer
-                      Boost::unit_test_framework postable_warnings)
-target_compile_definitions(mutant_server_waits_too_long PRIVATE
-                           POSTABLE_SMTPD="$<TARGET_FILE:smtpd_waits_too_long>")
-postable_expect_failure(server_waits_too_long "s late after a"
-  the_421_comes_on_time_whenever_the_last_aside_command_came NO_COUNTEREXAMPLE
-  LABEL integration)
-set_tests_properties(mutant_server_waits_too_long PROPERTIES RUN_SERIAL TRUE)
+postable_smtpd_mutant(server_waits_too_long [=[left >= long_wait * 7 / 6]=] [=[left >= long_wait / 2]=]
+  "s late after a" the_421_comes_on_time_whenever_the_last_aside_command_came)
+# The end of that wait (3/4 of the timeout of silence) taken for a dead client's: the
+# connection closes without its 421.
+postable_smtpd_mutant(server_takes_silence_for_the_end
+  [=[      if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;  // the long wait ended]=]
+  [=[      if (got < 0 && (errno == EAGAIN || errno == EINTR)) return {0, false};]=]
+  "timeout exceeded" timeouts_fire_on_time_and_invalid_commands_do_not_extend_them)
 
 # ---- The spool ---------------------------------------------------------------------------
 # A spool that starts a message without forgetting the last: its bytes come before the body.

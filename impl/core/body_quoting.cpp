@@ -26,19 +26,14 @@ void for_each_line_start(std::string_view text, Line line) {
 
 }  // namespace
 
+// One quoting algorithm: the piecewise quoter over the whole body; its fast path, a body in
+// which no line could need a `>`, is the body itself.
 std::string_view stored_body(std::string_view body, std::string& scratch) {
   if (body.find(marker) == std::string_view::npos) return body;  // the common case
-  bool quoted = false;
   scratch.clear();
-  std::size_t copied = 0;
-  for_each_line_start(body, [&](std::size_t at) {
-    if (quote_depth(body, at) < 0) return;
-    scratch.append(body.substr(copied, at - copied)).append(1, '>');
-    copied = at;
-    quoted = true;
-  });
-  if (!quoted) return body;
-  scratch.append(body.substr(copied));
+  BodyQuoter quoter;
+  quoter.feed(body, scratch);
+  quoter.finish(scratch);
   return scratch;
 }
 

@@ -9,8 +9,8 @@
 
 namespace postable {
 
-// The body as the record stores it: `body` itself when no line needs quoting, else the quoted
-// copy, made in `scratch`.
+// The body as the record stores it: `body` itself when no line can need quoting, else the
+// copy BodyQuoter makes, in `scratch`.
 std::string_view stored_body(std::string_view body, std::string& scratch);
 
 // Appends a stored body to `out` as it was sent: one `>` less before each `>...Received: `.
@@ -20,7 +20,7 @@ void append_unquoted(std::string& out, std::string_view stored);
 // arrives): each piece's stored form is appended to `out` as soon as it is known. The `>`
 // that quoting adds may stand anywhere among a line's leading `>`, so those go out at once;
 // only a partly matched `Received: ` is held back, so the quoter's memory is constant however
-// long a line is. Concatenated, the outputs of feed() and finish() are stored_body(body).
+// long a line is. stored_body() is this quoter over the whole body.
 class BodyQuoter {
  public:
   void feed(std::string_view piece, std::string& out);

@@ -1,11 +1,12 @@
 #include "core/mailbox_ledger.hpp"
 
 #include "core/assert.hpp"
+#include "core/folder_layout.hpp"
 
 namespace postable {
 
 std::string BackupRange::file_name() const {
-  return "mailbox." + std::to_string(first) + "-" + std::to_string(last);
+  return backup_file_name(*this);
 }
 
 MailboxLedger::MailboxLedger(std::uint64_t backup_every) : backup_every_(backup_every) {

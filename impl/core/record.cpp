@@ -221,4 +221,12 @@ bool could_begin_record(std::string_view text) {
   return !text.empty();
 }
 
+bool begins_record_line(std::string_view text) {
+  return text.starts_with(record_line_head);
+}
+
+bool may_be_cut_record_line(std::string_view last_line) {
+  return record_line_head.starts_with(last_line);
+}
+
 }  // namespace postable

@@ -58,4 +58,10 @@ void parse_records(std::string_view text, ParsedRecords& out);
 // Recovery tells a torn append (cut off) from bytes that are not ours (refused) by it.
 bool could_begin_record(std::string_view text);
 
+// Whether the line that starts `text` begins as a record's first line does (no body line
+// does: such lines are quoted).
+bool begins_record_line(std::string_view text);
+// Whether `last_line` (no LF ends it) may be that beginning cut short by a crash.
+bool may_be_cut_record_line(std::string_view last_line);
+
 }  // namespace postable

@@ -8,10 +8,7 @@
 namespace postable {
 namespace {
 
-constexpr std::string_view live_name = "mailbox";
-constexpr std::string_view partial_suffix = ".partial";
 // A record's first line begins so; a body line that does is stored quoted (body_quoting.hpp).
-constexpr std::string_view record_line_head = "Received: ";
 
 // Where the zeros at the end of `bytes` begin (its size when it does not end in a zero): a
 // machine crash may leave an append's size on disk without its data, which reads as zeros.
@@ -29,8 +26,8 @@ std::vector<std::size_t> record_line_starts(std::string_view text, std::size_t f
   for (std::size_t at = from; at < text.size();) {
     const std::string_view rest = text.substr(at);
     const std::size_t newline = rest.find('\n');
-    if (rest.starts_with(record_line_head) ||
-        (newline == std::string_view::npos && record_line_head.starts_with(rest))) {
+    if (begins_record_line(rest) ||
+        (newline == std::string_view::npos && may_be_cut_record_line(rest))) {
       starts.push_back(at);
     }
     if (newline == std::string_view::npos) break;
@@ -55,16 +52,6 @@ std::variant<ParsedRecords, std::size_t> records_before_a_torn_one(std::string_v
     if (!unreadable) unreadable = *start;
   }
   return unreadable.value_or(whole_bytes);
-}
-
-// "A-B" with 1 <= A <= B, or nullopt.
-std::optional<BackupRange> read_range(std::string_view text) {
-  const std::size_t dash = text.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  const auto first = parse_decimal(text.substr(0, dash));
-  const auto last = parse_decimal(text.substr(dash + 1));
-  if (!first || !last || *first == 0 || *first > *last) return std::nullopt;
-  return BackupRange{*first, *last};
 }
 
 std::string range_text(std::uint64_t first, std::uint64_t last) {
@@ -137,7 +124,7 @@ std::optional<std::uint64_t> misplaced_record_line(std::string_view text,
   for (std::size_t at = 0; at < parsed.whole_bytes;) {
     while (next_start < parsed.starts.size() && parsed.starts[next_start] < at) ++next_start;
     const bool record_start = next_start < parsed.starts.size() && parsed.starts[next_start] == at;
-    if (!record_start && text.substr(at).starts_with(record_line_head)) return at;
+    if (!record_start && begins_record_line(text.substr(at))) return at;
     const std::size_t newline = text.find('\n', at);
     if (newline == std::string_view::npos) break;
     at = newline + 1;
@@ -163,18 +150,6 @@ std::string not_ours(std::uint64_t at, std::uint64_t size) {
                              : "neither a record nor what a crash leaves of one";
 }
 }  // namespace
-
-NameReading read_mailbox_name(std::string_view name) {
-  if (name == live_name) return {MailboxName::live, {}};
-  if (!name.starts_with("mailbox.")) return {};
-  std::string_view rest = name.substr(live_name.size() + 1);
-  if (rest == "next") return {MailboxName::next, {}};
-  const bool partial = rest.ends_with(partial_suffix);
-  if (partial) rest.remove_suffix(partial_suffix.size());
-  const auto range = read_range(rest);
-  if (!range) return {};
-  return {partial ? MailboxName::partial : MailboxName::backup, *range};
-}
 
 FoundFile examine_mailbox_file(std::string name, std::uint64_t inode, std::string_view bytes) {
   const std::string_view text = bytes.substr(0, zero_tail_start(bytes));

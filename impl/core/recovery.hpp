@@ -25,17 +25,10 @@
 #include <variant>
 #include <vector>
 
+#include "core/folder_layout.hpp"
 #include "core/mailbox_ledger.hpp"
 
 namespace postable {
-
-enum class MailboxName { live, next, partial, backup, other };
-
-struct NameReading {
-  MailboxName kind = MailboxName::other;
-  BackupRange range;  // for a backup or a partial
-};
-NameReading read_mailbox_name(std::string_view name);
 
 // Where a file stops making sense, and why: bytes no crash of ours can leave.
 struct Damage {

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/mailbox_ledger.hpp"
+#include "core/folder_layout.hpp"
 #include "core/record.hpp"
 
 namespace postable::multiclient {
@@ -54,51 +54,37 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
                                         std::uint64_t backup_every) {
   std::vector<std::string> problems;
   const std::uint64_t highest = delivered.empty() ? 0 : delivered.rbegin()->first;
-  std::map<std::string, FileRecords> files;  // read once each
-  const auto file_of = [&](std::uint64_t number) {
-    const std::uint64_t group_end = (number + backup_every - 1) / backup_every * backup_every;
-    const std::uint64_t stored_groups = highest / backup_every * backup_every;
-    if (group_end <= stored_groups) {
-      return BackupRange{group_end - backup_every + 1, group_end}.file_name();
-    }
-    return std::string("mailbox");
-  };
-  const auto content = [&](const std::string& name) -> const FileRecords& {
-    auto it = files.find(name);
-    if (it == files.end()) {
-      it = files.emplace(name, read_records(std::filesystem::path(dir) / name)).first;
-      const std::string& problem = it->second.parsed.problem;
-      if (!problem.empty()) problems.push_back(name + ": " + problem);
-    }
-    return it->second;
-  };
-  for (const auto& [number, envelope] : delivered) {
-    const std::string name = file_of(number);
-    if (!holds(content(name), number, envelope, server_name)) {
-      problems.push_back("message " + std::to_string(number) + " is not in " + name +
-                         " as it was sent");
-    }
+  // Every file of the mailbox's layout, read once; the rest of the folder is not ours.
+  std::map<std::string, FileRecords> files;
+  std::map<std::string, std::vector<std::uint64_t>> numbers;
+  std::map<std::uint64_t, std::string> backup_ending_at;  // each backup by its last number
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    const NameReading reading = read_mailbox_name(name);
+    if (reading.kind == MailboxName::other) continue;
+    if (reading.kind == MailboxName::backup) backup_ending_at[reading.range.last] = name;
+    FileRecords& file = files.emplace(name, read_records(entry.path())).first->second;
+    if (!file.parsed.problem.empty()) problems.push_back(name + ": " + file.parsed.problem);
+    numbers[name] = numbers_in(file.parsed);
   }
-  // This client was the server's only one: the numbers it was given are 1..N.
+  // This client was the server's only one: the numbers it was given are 1..N, and the folder
+  // holds them as the layout says.
   if (delivered.size() != highest) {
     problems.push_back("the numbers given are not 1.." + std::to_string(highest) +
                        " without a gap");
   }
-  // Each file: its numbers consecutive, in order; a backup holds exactly its range.
-  for (std::uint64_t first = 1; first + backup_every - 1 <= highest; first += backup_every) {
-    const BackupRange range{first, first + backup_every - 1};
-    const auto numbers = numbers_in(content(range.file_name()).parsed);
-    std::vector<std::uint64_t> expected;
-    for (std::uint64_t n = range.first; n <= range.last; ++n) expected.push_back(n);
-    if (numbers != expected)
-      problems.push_back(range.file_name() + " does not hold exactly its range");
+  for (std::string& problem : folder_problems(numbers, highest, backup_every)) {
+    problems.push_back(std::move(problem));
   }
-  const auto live = numbers_in(content("mailbox").parsed);
-  for (std::size_t i = 1; i < live.size(); ++i) {
-    if (live[i] != live[i - 1] + 1) problems.push_back("mailbox is out of order or has a gap");
-  }
-  if (!live.empty() && live.back() != highest) {
-    problems.push_back("mailbox does not end with message " + std::to_string(highest));
+  for (const auto& [number, envelope] : delivered) {
+    const auto backup = backup_ending_at.lower_bound(number);
+    const std::string name =
+        backup == backup_ending_at.end() ? std::string(live_file_name) : backup->second;
+    const auto file = files.find(name);
+    if (file == files.end() || !holds(file->second, number, envelope, server_name)) {
+      problems.push_back("message " + std::to_string(number) + " is not in " + name +
+                         " as it was sent");
+    }
   }
   return problems;
 }

@@ -7,8 +7,8 @@
 namespace postable {
 namespace {
 
-constexpr const char* live = "mailbox";
-constexpr const char* next = "mailbox.next";
+const std::string live(live_file_name);
+const std::string next(next_file_name);
 
 std::string reason_of(int error_number) {
   return std::strerror(error_number);
@@ -139,7 +139,7 @@ bool FileStore::cut(std::uint64_t bytes) {
 // has, sync() syncs it first, before any record of the new file counts as durable.
 bool FileStore::move_to_backup(const BackupRange& range) {
   const std::string target = range.file_name();
-  const std::string partial = target + ".partial";
+  const std::string partial = partial_file_name(range);
   Folder::Handle fresh = Folder::no_file;
   if (!folder_.remove(next) || (fresh = folder_.create(next)) == Folder::no_file) {
     return fail("");

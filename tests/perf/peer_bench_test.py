@@ -56,8 +56,8 @@ class MailboxFolderCheck(unittest.TestCase):
 
     def test_a_missing_or_misnamed_backup_fails(self):
         wrong = self.check({"mailbox.2-4": [1, 2, 3], "mailbox": []}, 3)
-        self.assertIn("an unexpected file mailbox.2-4", wrong)
-        self.assertIn("mailbox.1-3 is missing", wrong)
+        self.assertIn("mailbox.2-4 does not follow the backup before it", wrong)
+        self.assertIn("mailbox.2-4 holds [1 2 3 ], not [2 3 4 ]", wrong)
 
     def test_a_file_out_of_number_order_fails(self):
         self.assertIn("holds [2 1 ]", self.check({"mailbox": [2, 1]}, 2))

@@ -1,5 +1,6 @@
 #include "support/mailbox_folder.hpp"
 
+#include "core/folder_layout.hpp"
 #include "core/mailbox_ledger.hpp"
 #include "core/record.hpp"
 
@@ -35,38 +36,16 @@ std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
 
 std::string check_mailbox_folder(const std::map<std::string, std::vector<StoredRecord>>& files,
                                  std::uint64_t total, std::uint64_t backup_every) {
-  std::ostringstream wrong;
-  const std::uint64_t groups = total / backup_every;
-  std::set<std::string> expected_names{"mailbox"};
-  std::map<std::string, BackupRange> ranges;
-  for (std::uint64_t g = 0; g < groups; ++g) {
-    const BackupRange range{g * backup_every + 1, (g + 1) * backup_every};
-    expected_names.insert(range.file_name());
-    ranges.emplace(range.file_name(), range);
-  }
-  const auto group_of = [&ranges](const std::string& name) { return ranges.at(name); };
+  std::map<std::string, std::vector<std::uint64_t>> numbers;
   for (const auto& [name, records] : files) {
-    if (!expected_names.contains(name)) wrong << "an unexpected file " << name << "; ";
+    auto& found = numbers[name];
+    for (const StoredRecord& record : records) found.push_back(record.number);
   }
-  for (const std::string& name : expected_names) {
-    const auto found = files.find(name);
-    if (found == files.end()) {
-      wrong << name << " is missing; ";
-      continue;
-    }
-    std::uint64_t first = groups * backup_every + 1, last = total;  // the live file's
-    if (name != "mailbox") {
-      const auto range = group_of(name);
-      first = range.first;
-      last = range.last;
-    }
-    std::string numbers;
-    for (const StoredRecord& record : found->second) numbers += std::to_string(record.number) + " ";
-    std::string wanted;
-    for (std::uint64_t n = first; n <= last; ++n) wanted += std::to_string(n) + " ";
-    if (numbers != wanted) wrong << name << " holds [" << numbers << "], not [" << wanted << "]; ";
+  std::string wrong;
+  for (const std::string& problem : folder_problems(numbers, total, backup_every)) {
+    wrong += problem + "; ";
   }
-  return wrong.str();
+  return wrong;
 }
 
 TemporaryFolder::TemporaryFolder() {

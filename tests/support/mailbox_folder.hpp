@@ -22,8 +22,8 @@ std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
     const std::filesystem::path& dir);
 
 // What is wrong with a mailbox folder after `total` deliveries with backups every
-// `backup_every`: numbers 1..total once each, each backup file holding exactly its group in
-// order and named for it, the live file holding the rest in order. Empty when all is well.
+// `backup_every`, by the layout's rule (core/folder_layout.hpp, folder_problems): each
+// problem followed by "; ". Empty when all is well.
 std::string check_mailbox_folder(const std::map<std::string, std::vector<StoredRecord>>& files,
                                  std::uint64_t total, std::uint64_t backup_every);
 

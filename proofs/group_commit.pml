@@ -1,6 +1,7 @@
-/* Group commit in the mailbox of impl/server/mailbox.hpp: K deliverers of M messages each,
- * the backup thread, and the monitor around MailboxLedger and SyncLedger as the code builds
- * them; backups every B messages; at most FAILS_MAX syncs fail. The live file is an array of
+/* The mailbox of core/mailbox_machine.hpp as smtpd's monitor (impl/server/mailbox.hpp) runs
+ * it: K deliverers of M messages each, the backup thread, and the machine's steps over
+ * MailboxLedger and SyncLedger; backups every B messages; at most FAILS_MAX syncs fail and at
+ * most MOVE_FAILS_MAX moves (a failed move leaves its group for the next backup). The live file is an array of
  * the numbers written to it; `durable` is the last number a sync made durable on the disk
  * (a sync covers what the file holds when it is called, as fdatasync does). `names` says
  * whether the folder's names are durable: a move's renames are not until a sync of the
@@ -29,6 +30,9 @@
 #endif
 #ifndef FAILS_MAX
 #define FAILS_MAX 1
+#endif
+#ifndef MOVE_FAILS_MAX
+#define MOVE_FAILS_MAX 1
 #endif
 #define TOTAL (K * M)
 
@@ -61,6 +65,7 @@ bool file_moving = false;
 bool sync_running = false;
 bool names = true;           /* the folder's names are durable */
 byte moved_through = 0;      /* the last number the moves have taken out of the live file */
+byte move_failures = 0;
 byte answered = 0;
 byte delivering_done = 0;
 byte finished = 0;
@@ -113,14 +118,18 @@ active [K] proctype deliverer() {
   :: m < M ->
     lock();
     do
-    :: !due && !moving -> break
+    :: !due && !moving -> break    /* machine_.write_step() */
+#ifdef SKIPS_BACKUP_WAIT
+    :: else -> break
+#else
     :: else -> wait(writable)
+#endif
     od;
     number = stored + 1;
-    atomic { assert(!file_moving); file[file_length] = number; file_length++ };
+    atomic { assert(!file_moving && !due); file[file_length] = number; file_length++ };
     stored++;                    /* ledger_.stored(), sync_.appended() */
     epoch = failures;
-    if
+    if  /* a full group is due, with any a failed move left before it */
     :: stored % B == 0 -> due = true; first = backed_up + 1; last = stored
     :: else -> skip
     fi;
@@ -195,16 +204,32 @@ active proctype backup() {
       assert(!sync_running && durable >= last);
       file_moving = true
     };
-    atomic {
-      assert(file_length == last - first + 1);
-      for (k : 0 .. file_length - 1) { assert(file[k] == first + k) }
-      file_length = 0
-    };
-    atomic { file_moving = false; names = false; moved_through = last };  /* not yet durable */
+    if
+    :: atomic {
+         assert(file_length == last - first + 1);
+         for (k : 0 .. file_length - 1) { assert(file[k] == first + k) }
+         file_length = 0
+       };
+       atomic { file_moving = false; names = false; moved_through = last };  /* not yet durable */
+       ok = true
+    :: move_failures < MOVE_FAILS_MAX ->  /* the group stays in the live file */
+       atomic { file_moving = false; move_failures++ };
+       ok = false
+    fi;
     lock();
-    moving = false;
-    backed_up = last;
+    moving = false;                 /* machine_.move_ended(ok) */
+#ifdef WAKES_ONE_WRITER
+    notify_one(writable);
+#else
     notify_all(writable);
+#endif
+#ifndef FAILED_MOVE_COUNTS_AS_MADE
+    if
+    :: !ok -> goto next_round
+    :: else -> skip
+    fi;
+#endif
+    backed_up = last;
     /* sync_names(lock): the folder, in a sync's turn, while deliveries append */
 #ifndef NAMES_SYNC_WITHOUT_TURN
     syncing = true;
@@ -221,7 +246,9 @@ active proctype backup() {
     syncing = false;
     synced = syncing_through;
 #endif
-    notify_all(synced_cv)
+    notify_all(synced_cv);
+next_round:
+    skip
   od;
   finished++
 }

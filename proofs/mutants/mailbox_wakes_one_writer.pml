@@ -1,4 +1,0 @@
-/* The backup wakes one waiting writer where it must wake them all. */
-/* expect: invalid end state */
-#define WAKES_ONE_WRITER
-#include "../mailbox.pml"

@@ -37,6 +37,10 @@ class Agenda {
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   Instant now() const { return now_; }
+  // Whether any notice is due before `at` (at it included).
+  bool due_by(Instant at) const {
+    return !entries_.empty() && entries_.front().at <= at.since_origin.count();
+  }
   std::uint64_t scheduled() const { return next_sequence_; }
 
   // Moves the clock to the next notice and hands it out.

@@ -62,9 +62,12 @@ void Mailbox::step(Connection& c) {
       c.delivering = false;
       return context_.resume(
           c, next == DeliveryStep::durable ? std::optional(c.number) : std::nullopt);
-    case DeliveryStep::yield:
-      return context_.agenda.schedule(context_.agenda.now() + drawn(turn_min_ms, turn_max_ms),
-                                      Notice{Kind::delivery_turn, c.id, c.slot});
+    case DeliveryStep::yield: {
+      const Instant over = context_.agenda.now() + drawn(turn_min_ms, turn_max_ms);
+      // A turn in which nothing can happen (no notice is due before it ends) passes at once.
+      if (!context_.agenda.due_by(over)) return step(c);
+      return context_.agenda.schedule(over, Notice{Kind::delivery_turn, c.id, c.slot});
+    }
     case DeliveryStep::sync:
       run_sync(&c);
       return synced_waiters_.push_back(&c);
@@ -105,11 +108,13 @@ void Mailbox::sync_done(std::uint64_t life) {
 // Whom the machine named, woken in the order they fell asleep.
 void Mailbox::wake(const Wakes& wakes) {
   if (wakes.synced) {
-    std::vector<Connection*> woken = std::exchange(synced_waiters_, {});
-    for (Connection* c : woken) {
-      if (context_.oracle.failed()) return;
+    // Only a sync's end wakes them, a notice of its own: never while this loop runs.
+    woken_.swap(synced_waiters_);
+    for (Connection* c : woken_) {
+      if (context_.oracle.failed()) break;
       step(*c);
     }
+    woken_.clear();
   }
   if (wakes.writers) {
     for (std::size_t n = writers_.size(); n > 0 && machine_.write_step() == WriteStep::append;

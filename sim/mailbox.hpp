@@ -83,6 +83,7 @@ class Mailbox {
   std::uint64_t life_ = 0;                   // crashes so far
   std::deque<Connection*> writers_;          // asleep until a backup is over
   std::vector<Connection*> synced_waiters_;  // asleep until a sync ends (its runner too)
+  std::vector<Connection*> woken_;           // those a sync's end wakes, stepped in turn
   bool backup_busy_ = false;                 // the backup thread runs a sync, a move, a folder sync
   bool backup_syncs_ = false;                // the running data sync is the backup thread's
   // The virtual disk.

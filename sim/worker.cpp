@@ -38,23 +38,37 @@ void Worker::wake(Connection& c) {
 // A worker does not read while it stores a message: bytes wait in the socket's buffer.
 void Worker::receive(Connection& c, std::string_view bytes, bool eof) {
   if (c.server_closed) return;
-  c.socket_buffer += bytes;
-  c.socket_eof = c.socket_eof || eof;
-  if (!c.server || !c.waiting) return;  // in the backlog, or busy: read once it waits
-  stop_waiting(c);
-  read(c);
+  if (!c.server || !c.waiting) {  // in the backlog, or busy: read once it waits
+    c.socket_buffer += bytes;
+    c.socket_eof = c.socket_eof || eof;
+    return;
+  }
+  stop_waiting(c);  // it waited, so nothing was buffered: recv() returns these bytes
+  read(c, bytes, eof);
   serve(c);
 }
 
-// What one recv() returns, taken by the session: what the socket's buffer holds, and then its
-// end (kept for later when the bytes completed a message: the worker stores it first).
-void Worker::read(Connection& c) {
+// What one recv() returns, taken by the session: bytes, then perhaps the stream's end (kept
+// for later when the bytes completed a message: the worker stores it first).
+void Worker::read(Connection& c, std::string_view bytes, bool eof) {
   Session& server = *c.server;
-  const std::string held = std::exchange(c.socket_buffer, {});
-  if (!held.empty()) hear(server, Heard::bytes, held, context_.agenda.now());
-  if (!c.socket_eof || !server.wants_input()) return;
-  c.socket_eof = false;
+  if (!bytes.empty()) hear(server, Heard::bytes, bytes, context_.agenda.now());
+  if (!eof) return;
+  if (!server.wants_input()) {
+    c.socket_eof = true;
+    return;
+  }
   hear(server, Heard::end, {}, context_.agenda.now());
+}
+
+// What the socket's buffer holds, read at once (its storage kept for the next bytes).
+void Worker::read_buffered(Connection& c) {
+  std::string held = std::move(c.socket_buffer);
+  c.socket_buffer.clear();
+  const bool eof = std::exchange(c.socket_eof, false);
+  read(c, held, eof);
+  held.clear();
+  if (c.socket_buffer.empty()) c.socket_buffer.swap(held);
 }
 
 void Worker::stored(Connection& c, std::optional<std::uint64_t> number) {
@@ -98,7 +112,7 @@ void Worker::serve(Connection& c) {
           return;  // it waits for the client
         }
         context_.drain.waited(c.worker);  // recv() returns at once with what is buffered
-        read(c);
+        read_buffered(c);
         break;
     }
   }

@@ -52,7 +52,8 @@ class Worker {
  private:
   void serve(Connection& c);
   void stop_waiting(Connection& c);
-  void read(Connection& c);
+  void read(Connection& c, std::string_view bytes, bool eof);
+  void read_buffered(Connection& c);
   void spill(Connection& c);
   Envelope take_message(Connection& c);
   void arm_timer(Connection& c);

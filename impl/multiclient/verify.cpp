@@ -58,7 +58,10 @@ std::vector<std::string> verify_mailbox(const std::string& dir,
   std::map<std::string, FileRecords> files;
   std::map<std::string, std::vector<std::uint64_t>> numbers;
   std::map<std::uint64_t, std::string> backup_ending_at;  // each backup by its last number
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  std::error_code error;
+  std::filesystem::directory_iterator listing(dir, error);
+  if (error) return {"cannot read the folder " + dir + ": " + error.message()};
+  for (const auto& entry : listing) {
     const std::string name = entry.path().filename().string();
     const NameReading reading = read_mailbox_name(name);
     if (reading.kind == MailboxName::other) continue;

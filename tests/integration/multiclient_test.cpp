@@ -81,6 +81,19 @@ BOOST_AUTO_TEST_CASE(a_reordered_mailbox_is_named) {
   BOOST_TEST(run.out.find("mailbox holds [") != std::string::npos, run.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_folder_that_cannot_be_read_is_named) {
+  ServerProcess server({"--quiet"});
+  const std::string missing = (server.dir() / "no-such-folder").string();
+  const Finished run =
+      run_program(POSTABLE_MULTICLIENT,
+                  {"--port", std::to_string(server.port()), "--connections", "2", "--sessions", "4",
+                   "--duration", "10", "--verify", missing, "--quiet"},
+                  60s);
+  BOOST_TEST(run.status == 1, run.out << run.err);
+  BOOST_TEST(run.out.find("cannot read the folder " + missing) != std::string::npos, run.out);
+  BOOST_TEST(server.stop() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_flag_gets_one_line) {
   const Finished run = run_program(POSTABLE_MULTICLIENT, {"--connections", "0"});
   BOOST_TEST(run.status == 2);

@@ -51,7 +51,8 @@ asan: deps
 
 tsan: deps
 	cmake --preset tsan >/dev/null
-	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test monitor_stress_test
+	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test monitor_stress_test \
+	  trace_sink_test
 	ctest --preset tsan -j 1 -L integration
 
 # The libFuzzer targets (clang): each for a short fixed budget with a fixed seed, and over

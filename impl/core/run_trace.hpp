@@ -28,7 +28,7 @@ enum class Kind : std::uint8_t {
   more = 0,           // the second value of the event before (never an event of its own)
   accept = 1,         // a connection accepted; a: the idle workers at that moment
   bytes_read = 2,     // a: how many; the bytes follow
-  reply_sent = 3,     // c: the table's row; a: the number a 250 gave (0 for other replies)
+  row_fired = 3,      // c: the table's row that fired (its reply, if any, goes out after it)
   record_appended,    // a: its number; b: where it ends in mailbox
   sync_begun,         // a: the bytes of mailbox it covers
   sync_ended,         // a: the bytes it covered; flags: ok

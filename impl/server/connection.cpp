@@ -124,12 +124,17 @@ void set_receive_timeout(int fd, Duration wait) {
 }
 
 // Waits for the client, and tells the session what came (core/connection_step.hpp).
-void wait_and_hear(int fd, Session& session, ConnectionContext& context, Duration long_wait) {
+void wait_and_hear(int fd, Session& session, ConnectionContext& context, Duration long_wait,
+                   std::uint32_t connection) {
   Drain& drain = context.watch.drain;
   const Received got =
       receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);
   // A stream that ended because the stop shut its reading side is not the client's close.
   const bool woken_by_the_stop = drain.waited(context.watch.worker);
+  if (got.bytes > 0) {
+    context.tracer.read(context.watch.worker, connection,
+                        std::string_view(context.buffer.data(), std::size_t(got.bytes)));
+  }
   const Heard heard = got.deadline_passed ? Heard::deadline
                       : got.bytes > 0     ? Heard::bytes
                       : woken_by_the_stop ? Heard::woken
@@ -140,10 +145,12 @@ void wait_and_hear(int fd, Session& session, ConnectionContext& context, Duratio
 }
 
 // Stores the message the session has complete, and tells it the outcome.
-void deliver_one(Session& session, const Deliver& deliver, Spool& spool, ConnectionReport& report) {
+void deliver_one(Session& session, const Deliver& deliver, Spool& spool, ConnectionReport& report,
+                 std::uint32_t connection) {
   std::optional<Envelope> envelope = session.take_delivery();
   const std::optional<StoredBody> body = spool.stored_body(*envelope);
-  const std::optional<std::uint64_t> number = body ? deliver(*envelope, *body) : std::nullopt;
+  const std::optional<std::uint64_t> number =
+      body ? deliver(*envelope, *body, connection) : std::nullopt;
   if (number) {
     ++report.messages;
     session.on_delivered(*number, monotonic_now());
@@ -165,7 +172,11 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
   context.watch.drain.serving(context.watch.worker, fd);
   // The last row is named once, at the end, not formatted for every command.
   const model::Row* last_row = nullptr;
-  Session session(config, monotonic_now(), [&last_row](const model::Row& row) { last_row = &row; });
+  const std::uint32_t id = connection.id;
+  Session session(config, monotonic_now(), [&last_row, &context, id](const model::Row& row) {
+    last_row = &row;
+    context.tracer.fired(context.watch.worker, id, std::uint16_t(&row - model::rows.data()));
+  });
   std::string_view broke;
   const auto may_wait = [&context](bool for_command) {
     return context.watch.drain.may_wait(context.watch.worker, for_command);
@@ -183,7 +194,7 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
         open = false;
         break;
       case ConnectionStep::deliver:
-        deliver_one(session, deliver, context.spool, report);
+        deliver_one(session, deliver, context.spool, report, id);
         break;
       case ConnectionStep::spill: {
         const auto piece = session.body_to_spill(body_held_max);
@@ -194,11 +205,12 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       case ConnectionStep::look_again:
         break;
       case ConnectionStep::wait:
-        wait_and_hear(fd, session, context, long_wait);
+        wait_and_hear(fd, session, context, long_wait, id);
         break;
     }
   }
   context.watch.drain.serving(context.watch.worker, -1);
+  context.tracer.closed(context.watch.worker, id);
   if (last_row != nullptr) report.ending = describe(*last_row);
   report.ending += broke;
   if (!report.spool_error.empty()) report.ending += " (" + report.spool_error + ")";

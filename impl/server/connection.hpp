@@ -14,6 +14,7 @@
 #include "server/drain.hpp"
 #include "server/socket.hpp"
 #include "server/spool.hpp"
+#include "server/tracer.hpp"
 
 namespace postable {
 
@@ -23,8 +24,10 @@ struct ConnectionReport {
   std::string spool_error;  // why a long message could not be stored, if one could not
 };
 
-// Stores a message: the envelope's head and its body as stored (Mailbox::deliver()).
-using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&, const StoredBody&)>;
+// Stores a message: the envelope's head and its body as stored (Mailbox::deliver()), for the
+// connection named.
+using Deliver = std::function<std::optional<std::uint64_t>(const Envelope&, const StoredBody&,
+                                                           std::uint32_t connection)>;
 
 // How a worker's connection hears of the server's stop: the drain, and which worker it is.
 struct StopWatch {
@@ -38,6 +41,7 @@ struct ConnectionContext {
   Duration busy_poll;      // how long to look for the client's next command before sleeping
   StopWatch watch;
   Spool& spool;  // where a long body goes as it comes
+  const Tracer& tracer;
 };
 
 // The most of a body a connection holds before it goes to the spool (a read's worth more may

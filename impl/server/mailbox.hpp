@@ -22,6 +22,7 @@
 #include "core/record.hpp"
 #include "server/folder.hpp"
 #include "server/sync.hpp"
+#include "server/tracer.hpp"
 
 namespace postable {
 
@@ -47,9 +48,13 @@ class Mailbox {
     return deliver(envelope, StoredBody{{}, stored_body(envelope.body, quoted)});
   }
 
+  // Tells the trace (if any) of every append, sync and move, in the order of the lock.
+  void trace_to(const Tracer* tracer) { tracer_ = tracer; }
+
   // The same for a body already in its stored form, perhaps partly in a spool: the record is
-  // the envelope's head and `body`.
-  std::optional<std::uint64_t> deliver(const Envelope& envelope, const StoredBody& body) {
+  // the envelope's head and `body`. `connection` names its connection in the trace.
+  std::optional<std::uint64_t> deliver(const Envelope& envelope, const StoredBody& body,
+                                       std::uint32_t connection = 0) {
     std::unique_lock lock(mutex_);
     while (machine_.write_step() == WriteStep::wait) writable_.wait(lock);
     const std::uint64_t number = machine_.next_number();
@@ -58,6 +63,7 @@ class Mailbox {
       log_("store failed: " + store_.last_error());
       return std::nullopt;
     }
+    note(trace::Kind::record_appended, connection, number, store_.size_bytes(), true);
     Wakes wakes;
     const SyncTicket ticket = machine_.appended(store_.size_bytes(), wakes);
     wake(wakes);
@@ -110,6 +116,11 @@ class Mailbox {
  private:
   using Lock = std::unique_lock<typename Sync::mutex>;
 
+  void note(trace::Kind kind, std::uint32_t connection, std::uint64_t a, std::uint64_t b,
+            bool ok) const {
+    if (tracer_ != nullptr) tracer_->mailbox(kind, connection, a, b, ok);
+  }
+
   void wake(const Wakes& wakes) {
     if (wakes.writers) writable_.notify_all();
     if (wakes.synced) synced_.notify_all();
@@ -119,9 +130,12 @@ class Mailbox {
   // The sync a step began, covering every record appended so far; the lock is not held
   // while it runs.
   void sync_now(Lock& lock) {
+    const std::uint64_t covered = store_.size_bytes();
+    note(trace::Kind::sync_begun, 0, covered, 0, true);
     lock.unlock();
     const bool synced = store_.sync();
     lock.lock();
+    note(trace::Kind::sync_ended, 0, covered, 0, synced);
     const SyncEnd end = machine_.sync_ended(synced);
     if (end.loss) {
       log_(store_.sync_error() + "; messages " + std::to_string(end.loss->first) + "-" +
@@ -137,9 +151,11 @@ class Mailbox {
   // while it moves. Then the new names made durable, while deliveries append to the new file.
   void move_group(Lock& lock) {
     const BackupRange range = machine_.begin_move();
+    note(trace::Kind::move_begun, 0, range.first, range.last, true);
     lock.unlock();
     const bool moved = store_.move_to_backup(range);
     lock.lock();
+    note(trace::Kind::move_ended, 0, range.first, range.last, moved);
     if (!moved) {
       log_("backup " + range.file_name() + " failed (" + store_.last_error() +
            "); its messages stay in mailbox");
@@ -151,6 +167,7 @@ class Mailbox {
     const bool synced = store_.sync_names();
     lock.lock();
     if (!synced) log_(store_.sync_error() + "; the next sync tries again");
+    note(trace::Kind::folder_synced, 0, 0, 0, synced);
     wake(machine_.names_synced());
   }
 
@@ -162,6 +179,7 @@ class Mailbox {
   MailboxMachine machine_;
   std::string server_name_;
   MailboxLog log_;
+  const Tracer* tracer_ = nullptr;
 };
 
 }  // namespace postable

@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   add_limit_flags(app, config, drain_seconds);
   app.add_flag("--strict", config.session.strict, "only HELO, MAIL, RCPT, DATA (others: 502)");
   app.add_flag("--quiet", config.quiet, "no log line per connection");
+  app.add_option("--trace", config.trace,
+                 "write what the server does to this file, for the checker (core/run_trace.hpp)");
   app.add_option("--busy-poll", busy_poll_us,
                  "microseconds a worker looks for the next command before it sleeps (0: none)")
       ->capture_default_str()

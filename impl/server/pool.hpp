@@ -26,6 +26,12 @@ class Pool {
     return true;
   }
 
+  // How many workers are idle now (for the trace).
+  std::size_t idle_workers() {
+    std::unique_lock lock(mutex_);
+    return ledger_.idle();
+  }
+
   // Acceptor: gives an accepted connection to the idle worker wait_for_idle_worker found.
   void hand_off(Connection connection) {
     std::unique_lock lock(mutex_);

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -26,6 +27,8 @@
 #include "server/posix_folder.hpp"
 #include "server/signal_watch.hpp"
 #include "server/socket.hpp"
+#include "server/trace_sink.hpp"
+#include "server/tracer.hpp"
 
 namespace postable {
 namespace {
@@ -128,15 +131,81 @@ MailboxStart open_mailbox(const ServerConfig& config, FileStore& store, Log& log
 
 // protocol.md, "Shutdown": no new connections; each session is told as soon as it is
 // between messages; whatever is still open when the drain's time is up is told and closed.
-void drain_sessions(Drain& drain, Pool<Connection>& pool, Duration drain_time, Log& log) {
+void drain_sessions(Drain& drain, Pool<Connection>& pool, Duration drain_time, Log& log,
+                    const Tracer& tracer) {
   const auto drain_ends = std::chrono::steady_clock::now() + drain_time;
   drain.stop();
   pool.stop();
   log.line("stopping: no new connections; sessions are told once between messages");
   if (!drain.wait_for_workers(drain_ends)) {
     log.line("stopping: the drain is over; the sessions still open are closed");
+    tracer.server(trace::Kind::drain_over);
     drain.end_drain();
   }
+}
+
+// The trace's header: what the server ran with, and what its start found.
+std::string trace_header(const ServerConfig& config, const MailboxStart& start) {
+  return "smtpd\nthreads=" + std::to_string(config.threads) +
+         "\nbackup_every=" + std::to_string(config.backup_every) +
+         "\ntimeout_ms=" + std::to_string(config.session.timeout / std::chrono::milliseconds(1)) +
+         "\nresume=" + (config.resume ? "1" : "0") + "\nstored=" + std::to_string(start.stored) +
+         "\nbacked_up=" + std::to_string(start.backed_up) + "\n";
+}
+
+// The workers: each serves the connections the pool hands it, until the pool stops.
+std::vector<std::thread> start_workers(const ServerConfig& config, Pool<Connection>& pool,
+                                       Drain& drain, PosixFolder& folder, const Deliver& deliver,
+                                       const Tracer& tracer, Log& log) {
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < config.threads; ++i) {
+    workers.emplace_back([&, i] {
+      std::vector<char> buffer(read_buffer_bytes);
+      Spool spool(folder.fd());
+      ConnectionContext context{buffer, config.busy_poll, {drain, i}, spool, tracer};
+      while (std::optional<Connection> connection = pool.next_connection()) {
+        const ConnectionReport report =
+            serve_connection(*connection, config.session, deliver, context);
+        log.line(connection->peer + ": " + std::to_string(report.messages) + " message(s); " +
+                 report.ending);
+      }
+      drain.worker_left();
+    });
+  }
+  return workers;
+}
+
+// The acceptor: accepts only while a worker is idle, until the stop signal reaches the pool.
+void accept_until_stopped(Listener& listener, Pool<Connection>& pool, int stop_signal,
+                          const ServerConfig& config, const Tracer& tracer, Log& log) {
+  const SignalWatch signal_watch(stop_signal, [&] {
+    tracer.server(trace::Kind::stop_signal);
+    pool.stop();
+  });
+  std::uint32_t accepted = 0;
+  while (pool.wait_for_idle_worker()) {
+    std::optional<Connection> connection = accept_one(listener, stop_signal, config.busy_poll, log);
+    if (!connection) {
+      pool.accept_ended();
+      break;
+    }
+    connection->id = ++accepted;
+    if (tracer.on()) tracer.accepted(connection->id, pool.idle_workers());
+    pool.hand_off(std::move(*connection));
+  }
+}
+
+void report_stopped(FileStore& store, PosixFolder& folder, std::uint64_t delivered, Log& log) {
+  const std::uint64_t syncs = store.data_syncs();
+  const auto sync_us = syncs == 0 ? 0 : store.sync_time() / std::chrono::microseconds(1) / syncs;
+  const CopyCounts& copies = folder.copies();
+  const std::string spooled = copies.in_kernel + copies.through_buffer == 0
+                                  ? ""
+                                  : "; long bodies: " + std::to_string(copies.in_kernel) +
+                                        " bytes copied in the kernel, " +
+                                        std::to_string(copies.through_buffer) + " through a buffer";
+  log.always("stopped: " + std::to_string(delivered) + " message(s) stored with " +
+             std::to_string(syncs) + " sync(s), " + std::to_string(sync_us) + " us each" + spooled);
 }
 
 }  // namespace
@@ -150,63 +219,38 @@ int run_server(const ServerConfig& config) {
   PosixFolder folder(config.dir);
   FileStore store(folder, config.durability);
   const MailboxStart start = open_mailbox(config, store, log);
+  std::optional<TraceSink> sink;  // outlives every producer: declared before them
+  if (!config.trace.empty()) {
+    sink.emplace(config.trace, trace_header(config, start),
+                 config.threads + Tracer::producers_beyond_workers,
+                 [&log](const std::string& line) { log.error(line); });
+  }
+  const Tracer tracer(sink ? &*sink : nullptr, config.threads);
   std::cout << "listening on " << listener.local_address() << std::endl;
 
   Mailbox<FileStore> mailbox(
       store, config.backup_every, config.session.name,
       [&](const std::string& text) { log.error(text); }, start);
+  mailbox.trace_to(&tracer);
   std::thread backup([&] { mailbox.run_backups(); });
 
   Pool<Connection> pool(config.threads);
   std::atomic<std::uint64_t> delivered = 0;
-  const Deliver deliver = [&](const Envelope& envelope, const StoredBody& body) {
-    const std::optional<std::uint64_t> number = mailbox.deliver(envelope, body);
+  const Deliver deliver = [&](const Envelope& envelope, const StoredBody& body,
+                              std::uint32_t connection) {
+    const std::optional<std::uint64_t> number = mailbox.deliver(envelope, body, connection);
     if (number) delivered.fetch_add(1, std::memory_order_relaxed);
     return number;
   };
   Drain drain(config.threads);
-  std::vector<std::thread> workers;
-  for (std::size_t i = 0; i < config.threads; ++i) {
-    workers.emplace_back([&, i] {
-      std::vector<char> buffer(read_buffer_bytes);
-      Spool spool(folder.fd());
-      ConnectionContext context{buffer, config.busy_poll, {drain, i}, spool};
-      while (std::optional<Connection> connection = pool.next_connection()) {
-        const ConnectionReport report =
-            serve_connection(*connection, config.session, deliver, context);
-        log.line(connection->peer + ": " + std::to_string(report.messages) + " message(s); " +
-                 report.ending);
-      }
-      drain.worker_left();
-    });
-  }
-
-  {
-    const SignalWatch signal_watch(stop_signal.get(), [&] { pool.stop(); });
-    while (pool.wait_for_idle_worker()) {
-      std::optional<Connection> connection =
-          accept_one(listener, stop_signal.get(), config.busy_poll, log);
-      if (!connection) {
-        pool.accept_ended();
-        break;
-      }
-      pool.hand_off(std::move(*connection));
-    }
-  }
-  drain_sessions(drain, pool, config.drain, log);
+  std::vector<std::thread> workers =
+      start_workers(config, pool, drain, folder, deliver, tracer, log);
+  accept_until_stopped(listener, pool, stop_signal.get(), config, tracer, log);
+  drain_sessions(drain, pool, config.drain, log, tracer);
   for (std::thread& worker : workers) worker.join();
   mailbox.stop();
   backup.join();
-  const std::uint64_t syncs = store.data_syncs();
-  const auto sync_us = syncs == 0 ? 0 : store.sync_time() / std::chrono::microseconds(1) / syncs;
-  const CopyCounts& copies = folder.copies();
-  const std::string spooled = copies.in_kernel + copies.through_buffer == 0
-                                  ? ""
-                                  : "; long bodies: " + std::to_string(copies.in_kernel) +
-                                        " bytes copied in the kernel, " +
-                                        std::to_string(copies.through_buffer) + " through a buffer";
-  log.always("stopped: " + std::to_string(delivered.load()) + " message(s) stored with " +
-             std::to_string(syncs) + " sync(s), " + std::to_string(sync_us) + " us each" + spooled);
+  report_stopped(store, folder, delivered.load(), log);
   return 0;
 }
 

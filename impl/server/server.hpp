@@ -26,6 +26,7 @@ struct ServerConfig {
   // After SIGTERM or SIGINT, how long sessions inside a message may take to end it.
   Duration drain = std::chrono::seconds(model::drain_seconds);
   SessionConfig session;
+  std::filesystem::path trace;  // where to write the run's trace (empty: none)
 };
 
 // Runs until SIGINT or SIGTERM: then stops accepting, tells each session as soon as it is

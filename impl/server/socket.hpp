@@ -29,7 +29,8 @@ class Fd {
 // An accepted connection and who is on the other end.
 struct Connection {
   Fd socket;
-  std::string peer;  // "127.0.0.1:54321"
+  std::string peer;      // "127.0.0.1:54321"
+  std::uint32_t id = 0;  // the acceptor's count, from 1: its name in the trace
 };
 
 // A non-blocking TCP listening socket with a SOMAXCONN backlog, so bursts wait in the

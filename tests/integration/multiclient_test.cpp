@@ -7,18 +7,12 @@
 #include <sstream>
 
 #include "integration/server_process.hpp"
+#include "support/mailbox_folder.hpp"
 
 namespace {
 
 using namespace postable::testing;
 using namespace std::chrono_literals;
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A short run against a faulty server, checking the mailbox too.
 Finished against_faulty_server(const std::string& fault) {
@@ -44,7 +38,7 @@ BOOST_AUTO_TEST_CASE(a_short_run_against_smtpd_finds_no_mismatch) {
   BOOST_TEST(run.status == 0, run.out);
   BOOST_TEST(run.out.rfind("multiclient: seed=7 ", 0) == 0);
   BOOST_TEST(run.out.find("mismatches: 0") != std::string::npos);
-  const std::string summary = slurp(json);
+  const std::string summary = read_whole_file(json);
   for (const char* key : {"\"seed\": 7", "\"ops\": ", "\"ops_per_second\": ", "\"replies\": {",
                           "\"mismatches\": []", "\"421\": "}) {
     BOOST_TEST(summary.find(key) != std::string::npos, key << " in " << summary);

@@ -1,5 +1,7 @@
 #include "integration/server_process.hpp"
 
+#include "support/mailbox_folder.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,13 +37,6 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& d
   _exit(127);
 }
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 int wait_for(pid_t pid, std::chrono::milliseconds patience) {
   const auto give_up = std::chrono::steady_clock::now() + patience;
   int status = 0;
@@ -70,13 +65,13 @@ ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::st
   pid_ = spawn(argv, dir_);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (port_ == 0) {
-    const std::string out = slurp(dir_ / "stdout.txt");
+    const std::string out = read_whole_file(dir_ / "stdout.txt");
     const std::size_t colon =
         out.find('\n') == std::string::npos ? std::string::npos : out.rfind(':', out.find('\n'));
     if (out.rfind("listening on ", 0) == 0 && colon != std::string::npos) {
       port_ = std::stoi(out.substr(colon + 1));
     } else if (std::chrono::steady_clock::now() > give_up || waitpid(pid_, nullptr, WNOHANG) != 0) {
-      throw std::runtime_error("smtpd did not start: " + slurp(dir_ / "stderr.txt"));
+      throw std::runtime_error("smtpd did not start: " + read_whole_file(dir_ / "stderr.txt"));
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -119,14 +114,14 @@ int ServerProcess::wait(std::chrono::milliseconds patience) {
 }
 
 std::uint64_t ServerProcess::peak_memory_kib() const {
-  const std::string status = slurp("/proc/" + std::to_string(pid_) + "/status");
+  const std::string status = read_whole_file("/proc/" + std::to_string(pid_) + "/status");
   const std::size_t at = status.find("VmHWM:");
   if (at == std::string::npos) throw std::runtime_error("no VmHWM for smtpd");
   return std::stoull(status.substr(at + 6));
 }
 
 std::string ServerProcess::read_file(const std::string& name) const {
-  return slurp(dir_ / name);
+  return read_whole_file(dir_ / name);
 }
 
 bool ServerProcess::file_exists(const std::string& name) const {
@@ -134,7 +129,7 @@ bool ServerProcess::file_exists(const std::string& name) const {
 }
 
 std::string ServerProcess::log() const {
-  return slurp(dir_ / "stderr.txt");
+  return read_whole_file(dir_ / "stderr.txt");
 }
 
 Finished run_program(const std::string& binary, const std::vector<std::string>& flags,
@@ -144,7 +139,8 @@ Finished run_program(const std::string& binary, const std::vector<std::string>& 
   argv.insert(argv.end(), flags.begin(), flags.end());
   const pid_t pid = spawn(argv, dir);
   const int status = wait_for(pid, patience);
-  Finished finished{status, slurp(dir / "stdout.txt"), slurp(dir / "stderr.txt")};
+  Finished finished{status, read_whole_file(dir / "stdout.txt"),
+                    read_whole_file(dir / "stderr.txt")};
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return finished;

@@ -14,6 +14,13 @@
 
 namespace postable::testing {
 
+std::string read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::map<std::string, std::vector<StoredRecord>> read_mailbox_folder(
     const std::filesystem::path& dir) {
   std::map<std::string, std::vector<StoredRecord>> files;

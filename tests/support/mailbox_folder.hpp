@@ -10,6 +10,9 @@
 
 namespace postable::testing {
 
+// A file's bytes ("" when it cannot be read).
+std::string read_whole_file(const std::filesystem::path& path);
+
 // One record as read back from a mailbox file.
 struct StoredRecord {
   std::uint64_t number = 0;

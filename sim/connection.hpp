@@ -33,8 +33,6 @@ struct Connection {
   bool connected = false;  // in the backlog or served: a crash of the server ends it
   bool crashed = false;    // the server died: what it sent arrives, then the end
   bool reset = false;      // the network reset it: what was in flight is lost, then the end
-  Instant last_arrival{};  // when bytes last reached the server
-  bool mid_line = false;   // and whether they ended inside a line
   bool timed_out = false;  // by the server, while the client's mirror waited for a message's end
   std::uint64_t worker = 0;
   Instant accepted_at{};

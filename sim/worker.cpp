@@ -16,7 +16,6 @@ void Worker::start(Connection& c) {
     ++context_.summary.row_counts[std::size_t(&row - model::rows.data())];
     if (row.clock == Clock::restart) raw->last_restart = context_.agenda.now();
   });
-  c.last_arrival = context_.agenda.now();
   context_.drain.serving(c.worker, true);
   serve(c);
 }
@@ -91,8 +90,9 @@ void Worker::serve(Connection& c) {
   for (;;) {
     if (!server.output().empty()) context_.network.send(c, Kind::to_client, server.output(), false);
     server.clear_output();
-    switch (next_connection_step(server, context_.drain.phase(), context_.spill_at,
-                                 context_.agenda.now(), may_wait)) {
+    const auto now = [this] { return context_.agenda.now(); };
+    switch (
+        next_connection_step(server, context_.drain.phase(), context_.spill_at, now, may_wait)) {
       case ConnectionStep::close:
         return context_.closed(c);
       case ConnectionStep::deliver:
@@ -140,11 +140,15 @@ void Worker::spill(Connection& c) {
 }
 
 // The message the session has complete, with the front of its body from the spool if it was
-// spilled: the mailbox gets the envelope, and the body in its stored form when spooled.
+// spilled (the envelope says how much was: a spool left by a message that was never stored
+// is not this one's): the mailbox gets the envelope, and the body in its stored form.
 Envelope Worker::take_message(Connection& c) {
   Envelope envelope = *c.server->take_delivery();
   c.stored_body.reset();
-  if (c.spooled_bytes > 0) {
+  if (envelope.body_offset != 0 && envelope.body_offset != c.spooled_bytes) {
+    context_.oracle.fail("the spool does not hold the front of the body delivered", c.id);
+  }
+  if (envelope.body_offset != 0) {
     c.quoter.feed(envelope.body, c.spooled);
     c.quoter.finish(c.spooled);
     c.stored_body = std::exchange(c.spooled, {});

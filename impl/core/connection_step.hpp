@@ -27,11 +27,12 @@ enum class ConnectionStep : std::uint8_t {
 };
 
 // The next step, once the session's output is sent. `held_max` is the most of a body a
-// connection holds before it goes to the spool; `may_wait(for_command)` asks the drain's
-// machine whether the worker may wait now (DrainLedger::may_wait, under the drain's lock).
-template <typename MayWait>
+// connection holds before it goes to the spool; `now()` reads the clock, only when the stop
+// must be told; `may_wait(for_command)` asks the drain's machine whether the worker may wait
+// now (DrainLedger::may_wait, under the drain's lock).
+template <typename Now, typename MayWait>
 ConnectionStep next_connection_step(Session& session, DrainPhase phase, std::size_t held_max,
-                                    Instant now, MayWait&& may_wait) {
+                                    Now&& now, MayWait&& may_wait) {
   if (session.closed()) return ConnectionStep::close;
   if (session.awaiting_delivery()) return ConnectionStep::deliver;
   if (session.body_to_spill(held_max)) return ConnectionStep::spill;
@@ -39,10 +40,10 @@ ConnectionStep next_connection_step(Session& session, DrainPhase phase, std::siz
   // reply inside one, the drain's end for all (protocol.md, "Shutdown").
   switch (stop_news(phase, session.stopping())) {
     case StopNews::stop:
-      session.on_shutdown(now);
+      session.on_shutdown(now());
       return ConnectionStep::look_again;
     case StopNews::drain_over:
-      session.on_drain_over(now);
+      session.on_drain_over(now());
       return ConnectionStep::look_again;
     case StopNews::none:
       break;

@@ -8,8 +8,6 @@
 namespace postable {
 namespace {
 
-// A record's first line begins so; a body line that does is stored quoted (body_quoting.hpp).
-
 // Where the zeros at the end of `bytes` begin (its size when it does not end in a zero): a
 // machine crash may leave an append's size on disk without its data, which reads as zeros.
 // A whole record never ends in one (it ends in an empty line).

@@ -40,7 +40,7 @@ enum class Kind : std::uint8_t {
   drain_over,         // the drain's time was up
   connection_closed,  // the connection is closed
 };
-inline constexpr std::uint8_t kinds = 15;
+inline constexpr std::uint8_t kinds = std::uint8_t(Kind::connection_closed) + 1;
 inline constexpr std::uint8_t ok_flag = 1;
 
 // Whether events of `kind` carry a second value (a `more` slot).

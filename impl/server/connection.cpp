@@ -188,8 +188,8 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       broke = " (the client stopped reading)";
       break;
     }
-    switch (next_connection_step(session, context.watch.drain.phase(), body_held_max,
-                                 monotonic_now(), may_wait)) {
+    switch (next_connection_step(session, context.watch.drain.phase(), body_held_max, monotonic_now,
+                                 may_wait)) {
       case ConnectionStep::close:
         open = false;
         break;

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/folder_layout.hpp"
 #include "server/connection.hpp"
 #include "server/drain.hpp"
 #include "server/file_store.hpp"
@@ -144,6 +145,20 @@ void drain_sessions(Drain& drain, Pool<Connection>& pool, Duration drain_time, L
   }
 }
 
+// A trace never takes the place of a mailbox file: a --trace that names one in --dir is
+// refused before anything is opened (the sink would empty it).
+void refuse_trace_over_mailbox(const ServerConfig& config) {
+  if (config.trace.empty()) return;
+  std::error_code ignored;
+  const std::filesystem::path folder = std::filesystem::weakly_canonical(config.dir, ignored);
+  const std::filesystem::path trace = std::filesystem::weakly_canonical(config.trace, ignored);
+  if (trace.parent_path() == folder &&
+      read_mailbox_name(trace.filename().string()).kind != MailboxName::other) {
+    throw std::runtime_error("--trace " + config.trace.string() +
+                             ": a file of the mailbox, which the trace would overwrite");
+  }
+}
+
 // The trace's header: what the server ran with, and what its start found.
 std::string trace_header(const ServerConfig& config, const MailboxStart& start) {
   return "smtpd\nthreads=" + std::to_string(config.threads) +
@@ -212,6 +227,7 @@ void report_stopped(FileStore& store, PosixFolder& folder, std::uint64_t deliver
 
 int run_server(const ServerConfig& config) {
   Log log(config.quiet);
+  refuse_trace_over_mailbox(config);
   Fd stop_signal = block_stop_signals();
   signal(SIGPIPE, SIG_IGN);
   signal(SIGXFSZ, SIG_IGN);  // a file-size limit makes writes fail (and answer 451), not kill us

@@ -71,6 +71,21 @@ Tally tally_of(const std::string& trace) {
 
 }  // namespace
 
+// A --trace that names a file of the mailbox is refused in one line, and the file is left as
+// it was: the trace would have emptied it.
+BOOST_AUTO_TEST_CASE(a_trace_over_a_mailbox_file_is_refused_and_the_file_kept) {
+  TemporaryFolder folder;
+  const std::string backup = (folder.path() / "mailbox.1-2").string();
+  { std::ofstream(backup) << "mail worth keeping\n"; }
+  const Finished run =
+      run_smtpd({"--port", "0", "--dir", folder.path().string(), "--trace", backup});
+  BOOST_TEST(run.status == 1);
+  BOOST_TEST(run.err == "smtpd: --trace " + backup +
+                            ": a file of the mailbox, which the trace would overwrite\n",
+             run.err);
+  BOOST_TEST(read_whole_file(backup) == "mail worth keeping\n");
+}
+
 BOOST_AUTO_TEST_CASE(a_traced_run_leaves_a_whole_trace_of_what_it_did) {
   ServerProcess server({"--backup-every", "2", "--trace", "trace.bin"});
   {

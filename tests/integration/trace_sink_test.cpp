@@ -5,8 +5,6 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,8 +42,8 @@ trace::Event event_of(std::size_t p, std::uint64_t i, std::string& scratch, std:
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(events_of_many_threads_all_reach_the_file_each_in_its_order) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("postable-trace-sink-" + std::to_string(getpid()));
+  const postable::testing::TemporaryFolder folder;
+  const auto path = folder.path() / "trace";
   std::vector<std::string> logged;
   {
     TraceSink sink(path, "flags=--threads 4\n", producers,
@@ -62,7 +60,6 @@ BOOST_AUTO_TEST_CASE(events_of_many_threads_all_reach_the_file_each_in_its_order
     for (std::thread& thread : threads) thread.join();
   }
   const std::string trace = postable::testing::read_whole_file(path);
-  std::filesystem::remove(path);
   BOOST_TEST(logged.empty());
   trace::Reader reader(trace);
   BOOST_REQUIRE(reader.header().has_value());
@@ -95,12 +92,13 @@ BOOST_AUTO_TEST_CASE(a_disk_that_takes_nothing_is_logged_once_and_nobody_waits) 
 }
 
 BOOST_AUTO_TEST_CASE(a_trace_that_cannot_be_made_is_a_one_line_error) {
+  const postable::testing::TemporaryFolder folder;  // a folder of its own: "missing" is not there
+  const std::string path = (folder.path() / "missing" / "trace").string();
   try {
-    TraceSink sink("/nonexistent-folder/trace", "", 1, [](const std::string&) {});
+    TraceSink sink(path, "", 1, [](const std::string&) {});
     BOOST_FAIL("no error");
   } catch (const std::runtime_error& error) {
     const std::string what = error.what();
-    BOOST_TEST(what ==
-               "cannot write the trace /nonexistent-folder/trace: No such file or directory");
+    BOOST_TEST(what == "cannot write the trace " + path + ": No such file or directory");
   }
 }

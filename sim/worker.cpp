@@ -145,10 +145,11 @@ void Worker::spill(Connection& c) {
 Envelope Worker::take_message(Connection& c) {
   Envelope envelope = *c.server->take_delivery();
   c.stored_body.reset();
-  if (envelope.body_offset != 0 && envelope.body_offset != c.spooled_bytes) {
+  const BodyFront front = body_front(envelope, c.spooled_bytes);
+  if (front == BodyFront::missing) {
     context_.oracle.fail("the spool does not hold the front of the body delivered", c.id);
   }
-  if (envelope.body_offset != 0) {
+  if (front == BodyFront::in_spool) {
     c.quoter.feed(envelope.body, c.spooled);
     c.quoter.finish(c.spooled);
     c.stored_body = std::exchange(c.spooled, {});

@@ -98,12 +98,14 @@ void Spool::write_scratch() {
 }
 
 std::optional<StoredBody> Spool::stored_body(const Envelope& envelope) {
-  if (envelope.body_offset == 0) {
-    return StoredBody{{}, postable::stored_body(envelope.body, scratch_)};
-  }
-  if (envelope.body_offset != body_bytes_) {
-    fail_because("a piece of the body went missing");
-    return std::nullopt;
+  switch (body_front(envelope, body_bytes_)) {
+    case BodyFront::in_memory:
+      return StoredBody{{}, postable::stored_body(envelope.body, scratch_)};
+    case BodyFront::missing:
+      fail_because("a piece of the body went missing");
+      return std::nullopt;
+    case BodyFront::in_spool:
+      break;
   }
   write(envelope.body, body_bytes_);  // the rest too: a copy in memory would be as long
   if (failed_) return std::nullopt;

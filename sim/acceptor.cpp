@@ -33,10 +33,8 @@ void Acceptor::maybe_accept() {
 Connection* Acceptor::accept() {
   accept_pending_ = false;
   if (backlog_.empty() || stop_seen_) return nullptr;  // the stop came first: accept_ended
-  if (free_workers_.empty()) {  // the world's own count, not the machine's word
-    oracle_.fail("the acceptor accepted while no worker was idle", backlog_.front()->id);
-    return nullptr;
-  }
+  oracle_.accepted(free_workers_.size(), backlog_.front()->id);  // the world's own count
+  if (oracle_.failed()) return nullptr;
   Connection& c = *backlog_.front();
   backlog_.pop_front();
   pool_.begin_accept();

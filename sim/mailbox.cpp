@@ -144,10 +144,9 @@ void Mailbox::step_backup() {
 // The move takes a drawn while; it may fail (its messages then stay in the live file).
 void Mailbox::begin_move() {
   moving_range_ = machine_.begin_move();
-  if (durable_bytes_ < live_.size()) {  // a crash could then lose acknowledged mail
-    return context_.oracle.fail(
-        "the backup of " + moving_range_.file_name() + " began before a sync covered it", 0);
-  }
+  // A crash could otherwise lose acknowledged mail.
+  context_.oracle.backup_began(moving_range_, durable_bytes_ >= live_.size());
+  if (context_.oracle.failed()) return;
   moving_ = backup_busy_ = true;
   backup_started_ = context_.agenda.now();
   context_.agenda.schedule(

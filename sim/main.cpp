@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "sim/check_run.hpp"
 #include "sim/run.hpp"
 #include "sim/sweep.hpp"
 #include "sim/sweep_report.hpp"
@@ -75,6 +76,7 @@ struct CommandLine {
   RunOptions run;
   SweepOptions sweep;
   std::vector<std::string> merge_files;
+  CheckOptions check;
   // workers, backup, timeout, rate, crashes, mix, resets, stalls, spikes, stop, the limits
   std::vector<CLI::Option*> world_flags;
 };
@@ -180,6 +182,19 @@ int main(int argc, char** argv) {
   CLI::App* merging = app.add_subcommand(
       "merge", "the report of one sweep over the worlds of these --jsonl files (shards)");
   merging->add_option("files", line.merge_files, "JSON-lines files of sweeps")->required();
+  CLI::App* checking = app.add_subcommand(
+      "check", "judge the traces of real runs (smtpd --trace) with the simulator's oracle");
+  checking
+      ->add_option("traces", line.check.traces, "traces, in order: a run, then its --resume runs")
+      ->required();
+  checking
+      ->add_option("--slack-ms", line.check.slack_ms,
+                   "how late a timeout or the stop's 421 may come in a real run")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  checking->add_option("--timeline", line.check.timeline,
+                       "write the runs as a Chrome trace-event file (Perfetto) here");
+  checking->add_flag("--quiet", line.check.quiet, "only the verdict and any violation");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -189,6 +204,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (merging->parsed()) return merge(line.merge_files);
+  if (checking->parsed()) return run_check(line.check);
   if (!read_flags(line)) return 2;
   if (line.seeds.empty()) {
     line.run.announce = true;

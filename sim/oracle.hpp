@@ -54,13 +54,31 @@ class Oracle {
   void backed_up(const BackupRange& range);
   // The backup's move failed: its messages stay in mailbox, due with the next group.
   void move_failed() { last_move_failed_ = true; }
-  // A server timer fired at `now` for a clock restarted at `last_restart`.
-  void timer_fired(Instant now, Instant last_restart, Duration timeout, std::uint64_t client);
+  // The acceptor accepted `client` with `idle_workers` workers idle: one must have been.
+  void accepted(std::uint64_t idle_workers, std::uint64_t client);
+  // The backup began moving `range`; `covered`: a sync had covered every record of it.
+  void backup_began(const BackupRange& range, bool covered);
+  // A server timer fired at `now` for a clock restarted at `last_restart`: never early, and
+  // at most `late_max` late (virtual time keeps it exact; a real run's threads need slack).
+  void timer_fired(Instant now, Instant last_restart, Duration timeout, std::uint64_t client,
+                   Duration late_max = Duration::zero());
+  // At the stop, `client`'s session between messages had not been told (its 421).
+  void not_told_at_stop(std::uint64_t client) {
+    fail("a session between messages was not told at the stop", client);
+  }
+  // The drain's time was up and `client`'s session was still open.
+  void open_at_drain_end(std::uint64_t client) {
+    fail("a session is still open at the drain's end", client);
+  }
   // The server died and recovery left `plan`, the live file holding `live`: every
   // acknowledged message must be there as sent; records no client heard of may be gone.
   // Records of `unreplied` numbers had no 250 sent; the others' may still be on their way.
   void crashed(const RecoveryPlan& plan, std::string_view live,
                const std::vector<std::uint64_t>& unreplied);
+  // A run killed (kill -9) and started again with --resume, whose recovery found messages
+  // 1..`stored`, those through `backed_up` in backups (a real run's two traces): every message
+  // the first acknowledged must still be stored; what no client heard of may be gone.
+  void resumed(std::uint64_t stored, std::uint64_t backed_up);
   // The run is over: the live file in order, every stored message acknowledged, and no group
   // of `backup_every` left in it (a due backup is made, a stop's included).
   void check_files_at_end(std::uint64_t backup_every);

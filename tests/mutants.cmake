@@ -409,10 +409,12 @@ postable_core_mutant(recovery_cuts_from_the_record_start recovery.cpp
   [=[bytes.substr(0, std::max(zero_tail_start(bytes), bytes.size()))]=]
   "recovery_keeps_exactly_the_records_whose_250_could_have_been_sent"
   SOURCES $<TARGET_OBJECTS:postable_recovery_objects>)
-# The run trace's reader taking the end of a move for an event with no second value: every
-# event after one reads wrong.
+# The run trace's format taking the end of a move for an event with one value: its range's
+# last number is lost.
 postable_core_mutant(run_trace_forgets_a_second_value run_trace.cpp
-  [=[kind == Kind::move_begun || kind == Kind::move_ended;]=] [=[kind == Kind::move_begun;]=]
+  [=[    case Kind::move_ended:
+      return 2;]=] [=[      return 2;
+    case Kind::move_ended:]=]
   "" SOURCES property/run_trace_property.cpp)
 # "No record start found" taken for "a record starts at byte 0": a file that is not ours reads
 # as one torn record, and is cut to nothing.

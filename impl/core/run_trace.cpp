@@ -22,36 +22,30 @@ std::uint64_t get(std::string_view in, std::size_t at, int bytes) {
   return value;
 }
 
-void put_slot(std::string& out, std::uint64_t time_ns, std::uint64_t a, std::uint32_t connection,
-              Kind kind, std::uint8_t flags, std::uint16_t c) {
-  put(out, time_ns, 8);
-  put(out, a, 8);
-  put(out, connection, 4);
-  put(out, std::uint8_t(kind), 1);
-  put(out, flags, 1);
-  put(out, c, 2);
-}
-
-struct Slot {
-  std::uint64_t time_ns, a;
-  std::uint32_t connection;
-  std::uint8_t kind, flags;
-  std::uint16_t c;
-};
-
-Slot read_slot(std::string_view in, std::size_t at) {
-  return {get(in, at, 8),
-          get(in, at + 8, 8),
-          std::uint32_t(get(in, at + 16, 4)),
-          std::uint8_t(get(in, at + 20, 1)),
-          std::uint8_t(get(in, at + 21, 1)),
-          std::uint16_t(get(in, at + 22, 2))};
+void put_head(std::string& out, const Event& event) {
+  put(out, event.time_ns, 8);
+  put(out, event.connection, 4);
+  put(out, std::uint8_t(event.kind), 1);
+  put(out, event.flags, 1);
+  put(out, event.c, 2);
 }
 
 }  // namespace
 
-bool has_second_value(Kind kind) {
-  return kind == Kind::record_appended || kind == Kind::move_begun || kind == Kind::move_ended;
+int values_of(Kind kind) {
+  switch (kind) {
+    case Kind::record_appended:
+    case Kind::move_begun:
+    case Kind::move_ended:
+      return 2;
+    case Kind::accept:
+    case Kind::bytes_read:
+    case Kind::sync_begun:
+    case Kind::sync_ended:
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 std::string encode_header(std::string_view header) {
@@ -64,12 +58,11 @@ std::string encode_header(std::string_view header) {
 }
 
 void append_event(std::string& out, const Event& event) {
-  put_slot(out, event.time_ns, event.a, event.connection, event.kind, event.flags, event.c);
-  if (has_second_value(event.kind)) put_slot(out, event.time_ns, event.b, 0, Kind::more, 0, 0);
-  if (event.kind == Kind::bytes_read) {
-    out.append(event.bytes);
-    out.append(padded(event.bytes.size()) - event.bytes.size(), '\0');
-  }
+  put_head(out, event);
+  const int values = values_of(event.kind);
+  if (values >= 1) put(out, event.a, 8);
+  if (values == 2) put(out, event.b, 8);
+  if (event.kind == Kind::bytes_read) out.append(event.bytes);
 }
 
 Reader::Reader(std::string_view trace) : trace_(trace) {
@@ -108,37 +101,42 @@ bool Reader::fail(std::uint64_t offset, std::string reason) {
 
 std::optional<Event> Reader::next() {
   if (!header_ || problem_ || cut_ || at_ == trace_.size()) return std::nullopt;
-  const auto whole = [this](std::uint64_t bytes) {
-    if (at_ + bytes <= trace_.size()) return true;
+  if (at_ + event_head_bytes > trace_.size()) {
     cut_ = true;
-    return false;
-  };
-  if (!whole(slot_bytes)) return std::nullopt;
-  const Slot slot = read_slot(trace_, at_);
-  if (slot.kind == 0 || slot.kind >= kinds) {
-    fail(at_, "an event of no known kind (" + std::to_string(slot.kind) + ")");
     return std::nullopt;
   }
-  Event event{slot.time_ns, Kind(slot.kind), slot.connection, slot.flags, slot.c, slot.a, 0, {}};
-  std::uint64_t bytes = slot_bytes;
-  if (has_second_value(event.kind)) {
-    if (!whole(2 * slot_bytes)) return std::nullopt;
-    const Slot more = read_slot(trace_, at_ + slot_bytes);
-    if (more.kind != std::uint8_t(Kind::more)) {
-      fail(at_ + slot_bytes, "an event's second value is missing");
-      return std::nullopt;
-    }
-    event.b = more.a;
-    bytes += slot_bytes;
+  const std::uint8_t kind = std::uint8_t(get(trace_, at_ + 12, 1));
+  if (kind == 0 || kind >= kinds) {
+    fail(at_, "an event of no known kind (" + std::to_string(kind) + ")");
+    return std::nullopt;
   }
+  Event event{get(trace_, at_, 8),
+              Kind(kind),
+              std::uint32_t(get(trace_, at_ + 8, 4)),
+              std::uint8_t(get(trace_, at_ + 13, 1)),
+              std::uint16_t(get(trace_, at_ + 14, 2)),
+              0,
+              0,
+              {}};
+  const int values = values_of(event.kind);
+  std::uint64_t bytes = event_head_bytes + 8 * std::uint64_t(values);
+  if (at_ + bytes > trace_.size()) {
+    cut_ = true;
+    return std::nullopt;
+  }
+  if (values >= 1) event.a = get(trace_, at_ + event_head_bytes, 8);
+  if (values == 2) event.b = get(trace_, at_ + event_head_bytes + 8, 8);
   if (event.kind == Kind::bytes_read) {
     if (event.a > bytes_read_max) {
       fail(at_, "a read of " + std::to_string(event.a) + " bytes, more than any worker reads");
       return std::nullopt;
     }
-    if (!whole(bytes + padded(event.a))) return std::nullopt;
+    if (at_ + bytes + event.a > trace_.size()) {
+      cut_ = true;
+      return std::nullopt;
+    }
     event.bytes = trace_.substr(at_ + bytes, event.a);
-    bytes += padded(event.a);
+    bytes += event.a;
   }
   at_ += bytes;
   return event;

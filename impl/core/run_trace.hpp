@@ -1,14 +1,15 @@
-// The trace of a real run, as a pure format (issue 23's `smtpd --trace FILE`): what the server
-// observably did, for a checker to judge with the simulator's oracle. Only the encoding and its
-// reading live here; the writer's threads and the checker are elsewhere.
+// The trace of a real run, as a pure format (`smtpd --trace FILE`): what the server
+// observably did, for the checker (smtpsim check) to judge with the simulator's oracle. Only
+// the encoding and its reading live here; the writer's threads and the checker are elsewhere.
 //
 //   file   := magic (16 bytes) version (u32) header_bytes (u32) header (text, padded to 8)
-//             slot...
-//   slot   := time_ns (u64) a (u64) connection (u32) kind (u8) flags (u8) c (u16)   24 bytes
-//   an event is one slot, or two for the kinds that carry a second value (`b`, in the `a` of a
-//   `more` slot right after it); `bytes_read` is followed by its bytes, padded to 8.
-// Little-endian throughout. A trace cut anywhere (a server killed with -9) reads as its whole
-// events and says it was cut; bytes no writer makes are named by their offset.
+//             event...
+//   event  := time_ns (u64) connection (u32) kind (u8) flags (u8) c (u16)       16 bytes
+//             then the kind's values: none, `a`, or `a` and `b` (u64 each);
+//             a `bytes_read` is followed by its `a` bytes.
+// Little-endian throughout; nothing is aligned (the reader reads bytes). A trace cut anywhere
+// (a server killed with -9) reads as its whole events and says it was cut; bytes no writer
+// makes are named by their offset.
 #pragma once
 
 #include <cstdint>
@@ -20,12 +21,11 @@ namespace postable::trace {
 
 inline constexpr std::string_view magic{"POSTABLE TRACE\n\0", 16};
 inline constexpr std::uint32_t format_version = 1;
-inline constexpr std::size_t slot_bytes = 24;
+inline constexpr std::size_t event_head_bytes = 16;
 // The most bytes one `bytes_read` event carries: a worker's read buffer is smaller.
 inline constexpr std::uint64_t bytes_read_max = 1 << 20;
 
 enum class Kind : std::uint8_t {
-  more = 0,           // the second value of the event before (never an event of its own)
   accept = 1,         // a connection accepted; a: the idle workers at that moment
   bytes_read = 2,     // a: how many; the bytes follow
   row_fired = 3,      // c: the table's row that fired (its reply, if any, goes out after it)
@@ -35,16 +35,19 @@ enum class Kind : std::uint8_t {
   move_begun,         // a: the range's first number; b: its last
   move_ended,         // a, b: the range; flags: ok
   folder_synced,      // flags: ok
-  stop_signal,        // the stop reached the pool
-  stop_told,          // a connection told of the stop (its 421)
+  stop_signal,        // the stop reached the pool (the 421s it brings are rows)
+  stop_told,          // a session was told of the stop (between messages, its 421 is a row)
   drain_over,         // the drain's time was up
-  connection_closed,  // the connection is closed
+  connection_closed,  // the connection is closed; c: the worker that served it
+  flushed,            // the sink began writing its buffers out: every event stamped before
+                      // this one's time is in the file before the next `flushed`
+  server_stopped,     // the server stopped whole: every session closed, the due backup made
 };
-inline constexpr std::uint8_t kinds = std::uint8_t(Kind::connection_closed) + 1;
+inline constexpr std::uint8_t kinds = std::uint8_t(Kind::server_stopped) + 1;
 inline constexpr std::uint8_t ok_flag = 1;
 
-// Whether events of `kind` carry a second value (a `more` slot).
-bool has_second_value(Kind kind);
+// How many values (`a`, then `b`) events of `kind` carry after their head: 0, 1 or 2.
+int values_of(Kind kind);
 
 struct Event {
   std::uint64_t time_ns = 0;  // since the server started, on its monotonic clock

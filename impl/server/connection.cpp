@@ -188,8 +188,11 @@ ConnectionReport serve_connection(Connection& connection, const SessionConfig& c
       broke = " (the client stopped reading)";
       break;
     }
-    switch (next_connection_step(session, context.watch.drain.phase(), body_held_max, monotonic_now,
-                                 may_wait)) {
+    const bool was_stopping = session.stopping();
+    const ConnectionStep step = next_connection_step(session, context.watch.drain.phase(),
+                                                     body_held_max, monotonic_now, may_wait);
+    if (session.stopping() && !was_stopping) context.tracer.told_of_stop(context.watch.worker, id);
+    switch (step) {
       case ConnectionStep::close:
         open = false;
         break;

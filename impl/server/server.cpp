@@ -159,13 +159,23 @@ void refuse_trace_over_mailbox(const ServerConfig& config) {
   }
 }
 
-// The trace's header: what the server ran with, and what its start found.
+// The trace's header: what the server ran with (all a checker needs to replay its sessions),
+// and what its start found.
 std::string trace_header(const ServerConfig& config, const MailboxStart& start) {
-  return "smtpd\nthreads=" + std::to_string(config.threads) +
-         "\nbackup_every=" + std::to_string(config.backup_every) +
-         "\ntimeout_ms=" + std::to_string(config.session.timeout / std::chrono::milliseconds(1)) +
-         "\nresume=" + (config.resume ? "1" : "0") + "\nstored=" + std::to_string(start.stored) +
-         "\nbacked_up=" + std::to_string(start.backed_up) + "\n";
+  const SessionConfig& session = config.session;
+  const auto line = [](std::string_view key, auto value) {
+    return std::string(key) + "=" + std::to_string(value) + "\n";
+  };
+  return "smtpd\nname=" + session.name + "\n" + line("strict", int(session.strict)) +
+         line("timeout_ns", session.timeout.count()) +
+         line("message_bytes_max", session.message_bytes_max) +
+         line("recipients_max", session.recipients_max) +
+         line("line_bytes_max", session.line_bytes_max) + line("error_limit", session.error_limit) +
+         line("junk_limit", session.junk_limit) + line("threads", config.threads) +
+         line("backup_every", config.backup_every) + line("drain_ns", config.drain.count()) +
+         line("durable", int(config.durability == Durability::sync)) +
+         line("resume", int(config.resume)) + line("stored", start.stored) +
+         line("backed_up", start.backed_up) + line("live_bytes", start.live_bytes);
 }
 
 // The workers: each serves the connections the pool hands it, until the pool stops.
@@ -267,6 +277,7 @@ int run_server(const ServerConfig& config) {
   mailbox.stop();
   backup.join();
   report_stopped(store, folder, delivered.load(), log);
+  tracer.server(trace::Kind::server_stopped);
   return 0;
 }
 

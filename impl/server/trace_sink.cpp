@@ -42,12 +42,15 @@ TraceSink::~TraceSink() {
   ::close(fd_);
 }
 
-void TraceSink::record(std::size_t producer, const trace::Event& event) {
+void TraceSink::record(std::size_t producer, trace::Event event) {
   if (failed()) return;
   Buffer& buffer = *buffers_[producer];
   std::size_t size = 0;
   {
+    // Stamped under the buffer's lock: an event the flusher leaves for its next round is
+    // later than that round's `flushed` mark, which lets the reader put the file in order.
     std::lock_guard hold(buffer.lock);
+    event.time_ns = now_ns();
     trace::append_event(buffer.bytes, event);
     size = buffer.bytes.size();
   }
@@ -79,27 +82,32 @@ void TraceSink::write_out(std::string& bytes) {
 }
 
 void TraceSink::flush_every_few_ms() {
-  std::string spare;
+  std::vector<std::string> spares(buffers_.size());
   std::unique_lock hold(lock_);
   while (!stopping_) {
     wake_.wait_for(hold, flush_period);
     hold.unlock();
-    flush_all(spare);
+    flush_all(spares);
     hold.lock();
   }
   hold.unlock();
-  flush_all(spare);  // what the last moments recorded
+  flush_all(spares);  // what the last moments recorded
 }
 
-// Each buffer swapped with an empty one under its lock, then written outside it.
-void TraceSink::flush_all(std::string& spare) {
-  for (const auto& buffer : buffers_) {
-    {
-      std::lock_guard hold(buffer->lock);
-      spare.swap(buffer->bytes);
-    }
-    write_out(spare);
+// A `flushed` mark stamped first, then each buffer swapped with an empty one under its lock,
+// and all written outside the locks. A round with nothing to write writes nothing.
+void TraceSink::flush_all(std::vector<std::string>& spares) {
+  std::string mark;
+  trace::append_event(mark, {now_ns(), trace::Kind::flushed, 0, 0, 0, 0, 0, {}});
+  bool any = false;
+  for (std::size_t p = 0; p < buffers_.size(); ++p) {
+    std::lock_guard hold(buffers_[p]->lock);
+    spares[p].swap(buffers_[p]->bytes);
+    any = any || !spares[p].empty();
   }
+  if (!any) return;
+  write_out(mark);
+  for (std::string& spare : spares) write_out(spare);
 }
 
 }  // namespace postable

@@ -2,10 +2,11 @@
 // the mailbox under its lock) appends encoded events to a buffer of its own, and a thread of
 // the sink's writes the buffers out every few milliseconds, so that recording an event costs
 // an uncontended lock and a copy, never a system call. The order within a producer is kept;
-// across producers the events' times order them. A write that fails (a full disk) is logged
-// once and tracing stops, while the server goes on serving: the trace is then cut, and its
-// reader says so. A server killed with -9 leaves every chunk written so far, whole but perhaps
-// the last.
+// across producers the events' times order them, and each round of writing begins with a
+// `flushed` mark that bounds how far the file's order strays from the times'. A write that
+// fails (a full disk) is logged once and tracing stops, while the server goes on serving: the
+// trace is then cut, and its reader says so. A server killed with -9 leaves every chunk
+// written so far, whole but perhaps the last.
 #pragma once
 
 #include <atomic>
@@ -35,8 +36,9 @@ class TraceSink {
   TraceSink(const TraceSink&) = delete;
   TraceSink& operator=(const TraceSink&) = delete;
 
-  // Appends `event` to producer `producer`'s buffer (one producer per thread, or per lock).
-  void record(std::size_t producer, const trace::Event& event);
+  // Appends `event` to producer `producer`'s buffer (one producer per thread, or per lock),
+  // stamped with the time it is recorded.
+  void record(std::size_t producer, trace::Event event);
   // Nanoseconds since the sink began, on the monotonic clock: the events' time.
   std::uint64_t now_ns() const;
   bool failed() const { return failed_.load(std::memory_order_relaxed); }
@@ -48,7 +50,7 @@ class TraceSink {
   };
   void write_out(std::string& bytes);
   void flush_every_few_ms();
-  void flush_all(std::string& spare);
+  void flush_all(std::vector<std::string>& spares);
 
   int fd_ = -1;
   std::chrono::steady_clock::time_point start_;

@@ -1,5 +1,6 @@
 // What smtpd's shells tell the trace (smtpd --trace FILE; core/run_trace.hpp), in their own
-// words: each call is one event, and costs nothing when the server runs without a trace.
+// words: each call is one event, and costs nothing when the server runs without a trace. The
+// sink stamps each event's time.
 // Producers: each worker its own; the acceptor; the mailbox, under its lock (so the order of
 // appends, syncs and moves is the lock's); the server's own (the stop, the drain).
 #pragma once
@@ -24,24 +25,27 @@ class Tracer {
   }
   void read(std::size_t worker, std::uint32_t connection, std::string_view bytes) const {
     if (!on()) return;
-    trace::Event event{
-        sink_->now_ns(), trace::Kind::bytes_read, connection, 0, 0, bytes.size(), 0, bytes};
-    sink_->record(worker, event);
+    sink_->record(worker, {0, trace::Kind::bytes_read, connection, 0, 0, bytes.size(), 0, bytes});
   }
   void fired(std::size_t worker, std::uint32_t connection, std::uint16_t row) const {
     if (!on()) return;
-    sink_->record(worker, {sink_->now_ns(), trace::Kind::row_fired, connection, 0, row, 0, 0, {}});
+    sink_->record(worker, {0, trace::Kind::row_fired, connection, 0, row, 0, 0, {}});
+  }
+  void told_of_stop(std::size_t worker, std::uint32_t connection) const {
+    record(worker, trace::Kind::stop_told, connection, 0);
   }
   void closed(std::size_t worker, std::uint32_t connection) const {
-    record(worker, trace::Kind::connection_closed, connection, 0);
+    if (!on()) return;
+    sink_->record(
+        worker,
+        {0, trace::Kind::connection_closed, connection, 0, std::uint16_t(worker), 0, 0, {}});
   }
   // The mailbox's events, under its lock: kind, the connection a record is for, two values.
   void mailbox(trace::Kind kind, std::uint32_t connection, std::uint64_t a, std::uint64_t b,
                bool ok) const {
     if (!on()) return;
-    sink_->record(
-        workers_ + 1,
-        {sink_->now_ns(), kind, connection, std::uint8_t(ok ? trace::ok_flag : 0), 0, a, b, {}});
+    sink_->record(workers_ + 1,
+                  {0, kind, connection, std::uint8_t(ok ? trace::ok_flag : 0), 0, a, b, {}});
   }
   void server(trace::Kind kind) const { record(workers_ + 2, kind, 0, 0); }
 
@@ -49,7 +53,7 @@ class Tracer {
   void record(std::size_t producer, trace::Kind kind, std::uint32_t connection,
               std::uint64_t a) const {
     if (!on()) return;
-    sink_->record(producer, {sink_->now_ns(), kind, connection, 0, 0, a, 0, {}});
+    sink_->record(producer, {0, kind, connection, 0, 0, a, 0, {}});
   }
 
   TraceSink* sink_;

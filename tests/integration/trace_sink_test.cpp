@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::size_t producers = 4, per_producer = 20000;
 
-// Producer p's events: its reads carry "p:i", the rest number i.
+// Producer p's events: its reads carry "p:i", its rows and records number i.
 trace::Event event_of(std::size_t p, std::uint64_t i, std::string& scratch, std::uint64_t now) {
   trace::Event event;
   event.time_ns = now;
@@ -31,10 +31,13 @@ trace::Event event_of(std::size_t p, std::uint64_t i, std::string& scratch, std:
     event.kind = trace::Kind::bytes_read;
     event.bytes = scratch;
     event.a = scratch.size();
+  } else if (i % 3 == 1) {
+    event.kind = trace::Kind::row_fired;
+    event.c = std::uint16_t(i);
   } else {
-    event.kind = i % 3 == 1 ? trace::Kind::row_fired : trace::Kind::record_appended;
+    event.kind = trace::Kind::record_appended;
     event.a = i;
-    event.b = i % 3 == 2 ? i * 10 : 0;
+    event.b = i * 10;
   }
   return event;
 }
@@ -67,7 +70,15 @@ BOOST_AUTO_TEST_CASE(events_of_many_threads_all_reach_the_file_each_in_its_order
   std::vector<std::uint64_t> next(producers, 0);
   std::string scratch;
   std::size_t events = 0;
+  // Each round of writing begins with a mark; what follows it is later than the mark before.
+  std::uint64_t mark_before = 0, mark = 0;
   while (const auto event = reader.next()) {
+    if (event->kind == trace::Kind::flushed) {
+      mark_before = mark;
+      mark = event->time_ns;
+      continue;
+    }
+    BOOST_REQUIRE(event->time_ns > mark_before);
     ++events;
     const std::size_t p = event->connection - 1;
     BOOST_REQUIRE(p < producers);

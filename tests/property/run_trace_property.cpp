@@ -28,11 +28,13 @@ std::vector<Event> random_events(std::vector<std::string>& storage) {
     event.connection = *rc::gen::arbitrary<std::uint32_t>();
     event.flags = *rc::gen::arbitrary<std::uint8_t>();
     event.c = *rc::gen::arbitrary<std::uint16_t>();
-    event.a = *rc::gen::arbitrary<std::uint64_t>();
-    // The kinds the format gives a second value, as it says them (not its own function's).
-    const bool second = event.kind == Kind::record_appended || event.kind == Kind::move_begun ||
-                        event.kind == Kind::move_ended;
-    if (second) event.b = *rc::gen::arbitrary<std::uint64_t>();
+    // The kinds' values, as the format says them (not its own function's).
+    const bool two = event.kind == Kind::record_appended || event.kind == Kind::move_begun ||
+                     event.kind == Kind::move_ended;
+    const bool one = two || event.kind == Kind::accept || event.kind == Kind::bytes_read ||
+                     event.kind == Kind::sync_begun || event.kind == Kind::sync_ended;
+    if (one) event.a = *rc::gen::arbitrary<std::uint64_t>();
+    if (two) event.b = *rc::gen::arbitrary<std::uint64_t>();
     if (event.kind == Kind::bytes_read) {
       storage.push_back(
           *rc::gen::container<std::string>(*rc::gen::inRange(0, 100), rc::gen::arbitrary<char>()));

@@ -19,12 +19,17 @@ std::string two_events() {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(events_read_back_as_written_and_an_event_takes_24_bytes) {
+BOOST_AUTO_TEST_CASE(events_read_back_as_written_in_16_bytes_and_8_for_each_value) {
   std::string out = two_events();
-  const std::size_t before = out.size();
+  std::size_t before = out.size();
   append_event(out, Event{12, Kind::record_appended, 1, 0, 0, 7, 4096, {}});
-  BOOST_TEST(out.size() - before == 2 * slot_bytes);  // a second value: a second slot
+  BOOST_TEST(out.size() - before == 32u);  // two values
+  before = out.size();
   append_event(out, Event{13, Kind::sync_ended, 0, ok_flag, 0, 4096, 0, {}});
+  BOOST_TEST(out.size() - before == 24u);  // one
+  before = out.size();
+  append_event(out, Event{14, Kind::row_fired, 1, 0, 57, 0, 0, {}});
+  BOOST_TEST(out.size() - before == 16u);  // none
   Reader reader(out);
   BOOST_REQUIRE(reader.header().has_value());
   BOOST_TEST(*reader.header() == "flags=--threads 2\nrecovered=fresh\n");
@@ -34,6 +39,7 @@ BOOST_AUTO_TEST_CASE(events_read_back_as_written_and_an_event_takes_24_bytes) {
   BOOST_TEST(read->bytes == "HELO h");
   BOOST_TEST((reader.next() == Event{12, Kind::record_appended, 1, 0, 0, 7, 4096, {}}));
   BOOST_TEST((reader.next() == Event{13, Kind::sync_ended, 0, ok_flag, 0, 4096, 0, {}}));
+  BOOST_TEST((reader.next() == Event{14, Kind::row_fired, 1, 0, 57, 0, 0, {}}));
   BOOST_TEST(!reader.next().has_value());
   BOOST_TEST(!reader.cut());
   BOOST_TEST(!reader.problem().has_value());
@@ -65,18 +71,20 @@ BOOST_AUTO_TEST_CASE(a_trace_of_another_version_or_no_trace_is_refused_at_its_of
 
 BOOST_AUTO_TEST_CASE(bytes_no_writer_makes_are_named_by_their_offset) {
   std::string corrupt = two_events();
-  const std::size_t first_event = corrupt.size() - 2 * slot_bytes - 8;
-  corrupt[first_event + 20] = char(200);  // the first event's kind
+  const std::size_t first_event = corrupt.size() - 24 - (24 + 6);  // an accept, then a read
+  corrupt[first_event + 12] = char(200);                           // the first event's kind
   Reader reader(corrupt);
   BOOST_TEST(!reader.next().has_value());
   BOOST_REQUIRE(reader.problem().has_value());
   BOOST_TEST(reader.problem()->offset == first_event);
   BOOST_TEST(reader.problem()->reason == "an event of no known kind (200)");
-  std::string lost_second = encode_header("");
-  append_event(lost_second, Event{1, Kind::move_begun, 0, 0, 0, 1, 32, {}});
-  lost_second[lost_second.size() - slot_bytes + 20] = char(Kind::accept);
-  Reader second(lost_second);
+  std::string too_long = encode_header("");
+  const std::size_t read_at = too_long.size();
+  append_event(too_long, Event{1, Kind::bytes_read, 1, 0, 0, 3, 0, "abc"});
+  too_long[read_at + 16 + 3] = 1;  // the read's length, now 2^24 + 3
+  Reader second(too_long);
   BOOST_TEST(!second.next().has_value());
   BOOST_REQUIRE(second.problem().has_value());
-  BOOST_TEST(second.problem()->reason == "an event's second value is missing");
+  BOOST_TEST(second.problem()->offset == read_at);
+  BOOST_TEST(second.problem()->reason == "a read of 16777219 bytes, more than any worker reads");
 }

@@ -507,3 +507,91 @@ add_test(NAME mutant_sweep_drops_violating_lines
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/sim_sweep.cmake)
 set_tests_properties(mutant_sweep_drops_violating_lines PROPERTIES LABELS property
   PASS_REGULAR_EXPRESSION "exit 0, not 1|faulty: the merged shards' report and the sweep's differ")
+
+# ---- Real runs, judged by their traces (smtpd --trace, then smtpsim check) -----------------
+# postable_traced_mutant(NAME FILE FROM TO SCENARIO EXPECT): smtpd built with FILE (a source or
+# header of the server or the core) mutated, run in SCENARIO of scripts/traced_run.sh; the
+# check of its trace must name the violation EXPECT.
+set(server_dir ${PROJECT_SOURCE_DIR}/impl/server)
+function(postable_traced_mutant name file from to scenario expect)
+  postable_mutant(${name} ${file} "${from}" "${to}")
+  set(sources ${server_dir}/main.cpp)
+  # The server's own files that include the headers a bug may be planted in, built again.
+  foreach(own server.cpp connection.cpp)
+    if(NOT file STREQUAL ${server_dir}/${own})
+      list(APPEND sources ${server_dir}/${own})
+    endif()
+  endforeach()
+  if(file MATCHES "\\.cpp$")
+    list(APPEND sources ${${name}_copy})
+  endif()
+  add_executable(smtpd_${name} ${sources})
+  target_include_directories(smtpd_${name} BEFORE PRIVATE ${PROJECT_BINARY_DIR}/mutants/${name})
+  target_link_libraries(smtpd_${name} PRIVATE postable_server CLI11::CLI11 postable_warnings)
+  postable_traced_run(mutant_${name} $<TARGET_FILE:smtpd_${name}> ${scenario} "${expect}")
+endfunction()
+set(core_dir ${PROJECT_SOURCE_DIR}/impl/core)
+# A 250 as soon as the record is appended, before any sync.
+postable_traced_mutant(traced_reply_before_sync ${core_dir}/mailbox_machine.hpp
+  [=[const Fate fate = sync_.fate(ticket);]=]
+  [=[const Fate fate = sync_.fate(ticket) == Fate::lost ? Fate::lost : Fate::durable;]=]
+  stress "acknowledged before a sync covered it")
+# A backup cut one message short of its group: mailbox.2-32.
+postable_traced_mutant(traced_backup_cut_wrong ${core_dir}/mailbox_machine.hpp
+  [=[BackupRange begin_move() { return ledger_.begin_backup(); }]=]
+  [=[BackupRange begin_move() {
+    BackupRange range = ledger_.begin_backup();
+    ++range.first;
+    return range;
+  }]=] stress "does not hold exactly messages")
+# An acceptor that accepts first and waits for an idle worker after.
+postable_traced_mutant(traced_eager_acceptor ${server_dir}/server.cpp
+  [=[  while (pool.wait_for_idle_worker()) {
+    std::optional<Connection> connection = accept_one(listener, stop_signal, config.busy_poll, log);
+    if (!connection) {
+      pool.accept_ended();
+      break;
+    }
+    connection->id = ++accepted;
+    if (tracer.on()) tracer.accepted(connection->id, pool.idle_workers());
+    pool.hand_off(std::move(*connection));]=]
+  [=[  for (;;) {
+    std::optional<Connection> connection = accept_one(listener, stop_signal, config.busy_poll, log);
+    if (!connection) break;
+    connection->id = ++accepted;
+    if (tracer.on()) tracer.accepted(connection->id, pool.idle_workers());
+    if (!pool.wait_for_idle_worker()) break;
+    pool.hand_off(std::move(*connection));]=]
+  stress "accepted while no worker was idle")
+# The stop that wakes no waiting session: they hear their 421 only when their wait ends.
+postable_traced_mutant(traced_421_too_late ${server_dir}/drain.hpp
+  [=[    wake(ledger_.stop());]=] [=[    ledger_.stop();]=]
+  stop "not told at the stop")
+# The stop signal kept from the pool: an acceptor waiting for a worker (all busy) never sees
+# it, and no session is told.
+postable_traced_mutant(traced_stop_unseen_when_busy ${server_dir}/server.cpp
+  [=[    tracer.server(trace::Kind::stop_signal);
+    pool.stop();]=] [=[    tracer.server(trace::Kind::stop_signal);]=]
+  stop "not told at the stop")
+# A failed sync taken for one that worked: the records it may have lost are acknowledged.
+postable_traced_mutant(traced_failed_sync_keeps_its_records ${core_dir}/mailbox_machine.hpp
+  [=[    if (ok) {
+      sync_.sync_succeeded();]=] [=[    if (ok || !ok) {
+      sync_.sync_succeeded();]=]
+  syncfail "a 250 for a message no record holds")
+# Message 5 numbered 4 again.
+postable_traced_mutant(traced_number_given_twice ${server_dir}/mailbox.hpp
+  [=[    const std::uint64_t number = machine_.next_number();]=]
+  [=[    const std::uint64_t next = machine_.next_number();
+    const std::uint64_t number = next == 5 ? 4 : next;]=]
+  stress "message number 4 was given where 5 was next")
+# The error limit reached one error early: a 421 the table does not fire.
+postable_traced_mutant(traced_reply_not_the_tables ${core_dir}/session.cpp
+  [=[errors_ >= config_.error_limit]=] [=[errors_ + 1 >= config_.error_limit]=]
+  stress "which no input explains|where the table fires")
+# A session's wait that ends 1.5 s after its deadline: the 421 of the timeout comes late.
+postable_traced_mutant(traced_timeout_late ${server_dir}/connection.cpp
+  [=[receive(fd, context.buffer, *session.deadline(), long_wait, context.busy_poll);]=]
+  [=[receive(fd, context.buffer, *session.deadline() + std::chrono::milliseconds(1500), long_wait,
+              context.busy_poll);]=]
+  timeout "a timeout fired at")

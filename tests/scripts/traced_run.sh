@@ -4,10 +4,10 @@
 #   traced_run.sh SMTPD SMTPSIM MULTICLIENT OUT SCENARIO EXPECT [FAILING_SYNC_LIB]
 # EXPECT "ok": the check must pass; otherwise the check must find a violation matching the
 # regular expression EXPECT (a planted bug, tests/mutants.cmake). Scenarios:
-#   stress     multiclient for 2 s against 4 workers
+#   stress     multiclient for 2 s against 4 workers (and an error limit of 4)
 #   stop       2 workers, both serving sessions between messages, one client in the backlog,
 #              then SIGTERM: every served session must hear its 421 at once
-#   timeout    one session left silent past a 0.5 s timeout
+#   timeout    one session left silent for 2.5 s, past a 0.5 s timeout
 #   syncfail   stress while every 4th sync of mailbox fails (FAILING_SYNC_LIB preloaded)
 set -u
 smtpd=$1 smtpsim=$2 multiclient=$3 out=$4 scenario=$5 expect=$6 failing_sync=${7:-}
@@ -52,11 +52,12 @@ open_session() {
 
 case $scenario in
   stress|syncfail)
-    start_server --threads 4 --quiet
-    timeout 30 "$multiclient" --port "$port" --duration 2 --connections 8 --quiet > "$out/mc.log"
+    start_server --threads 4 --quiet --error-limit 4
+    timeout 30 "$multiclient" --port "$port" --duration 2 --connections 8 --error-limit 4 \
+      --quiet > "$out/mc.log"
     stop_server ;;
   stop)
-    start_server --threads 2 --drain 4
+    start_server --threads 2 --drain 4 --timeout 3
     open_session 3; open_session 4
     exec 5<>/dev/tcp/127.0.0.1/"$port"  # waits in the backlog
     sleep 0.3
@@ -65,7 +66,7 @@ case $scenario in
   timeout)
     start_server --threads 2 --timeout 0.5
     open_session 3
-    sleep 1.5
+    sleep 2.5
     exec 3>&-
     stop_server ;;
   *) fail "no scenario $scenario" ;;

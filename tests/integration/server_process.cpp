@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -51,6 +52,15 @@ int wait_for(pid_t pid, std::chrono::milliseconds patience) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// The checker of real runs' traces, where the test is built with it.
+const char* trace_checker() {
+#ifdef POSTABLE_SMTPSIM
+  return POSTABLE_SMTPSIM;
+#else
+  return nullptr;
+#endif
+}
+
 }  // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::string> prefix,
@@ -59,8 +69,16 @@ ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::st
   std::filesystem::remove(dir_ / "stdout.txt");  // an earlier server's `listening on` line
   std::filesystem::remove(dir_ / "stderr.txt");
   std::vector<std::string> argv = std::move(prefix);
+  const bool traced = trace_checker() != nullptr && argv.empty() && binary == POSTABLE_SMTPD &&
+                      std::find(flags.begin(), flags.end(), "--trace") == flags.end();
   argv.push_back(std::move(binary));
   argv.insert(argv.end(), {"--port", "0", "--dir", dir_.string()});
+  if (traced) {  // beside the folder, not in it: tests read the folder whole
+    traces_ = dir_.string() + ".traces";
+    std::filesystem::create_directories(traces_);
+    const auto runs = std::distance(std::filesystem::directory_iterator(traces_), {});
+    argv.insert(argv.end(), {"--trace", (traces_ / ("run" + std::to_string(runs))).string()});
+  }
   argv.insert(argv.end(), flags.begin(), flags.end());
   pid_ = spawn(argv, dir_);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -79,9 +97,34 @@ ServerProcess::ServerProcess(std::vector<std::string> flags, std::vector<std::st
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0) stop();
+  try {
+    if (pid_ > 0) stop();
+  } catch (const std::exception& e) {  // a destructor cannot fail the test otherwise
+    std::fprintf(stderr, "%s\n", e.what());
+    std::_Exit(1);
+  }
   std::error_code ignored;
-  if (owns_dir_) std::filesystem::remove_all(dir_, ignored);
+  if (owns_dir_) {
+    std::filesystem::remove_all(dir_, ignored);
+    if (!traces_.empty()) std::filesystem::remove_all(traces_, ignored);
+  }
+}
+
+// The runs in this folder so far, in order, judged as one: a run killed and the --resume
+// runs after it.
+void ServerProcess::check_traces() const {
+  if (traces_.empty()) return;
+  std::vector<std::string> runs;
+  for (std::size_t n = 0; std::filesystem::exists(traces_ / ("run" + std::to_string(n))); ++n) {
+    runs.push_back((traces_ / ("run" + std::to_string(n))).string());
+  }
+  runs.insert(runs.begin(), {"check", "--quiet"});
+  const Finished checked = run_program(trace_checker(), runs, std::chrono::seconds(60));
+  if (checked.status != 0) {
+    throw std::runtime_error("smtpsim check of smtpd's trace (exit " +
+                             std::to_string(checked.status) + "):\n" + checked.out + checked.err +
+                             "smtpd's log:\n" + log());
+  }
 }
 
 int ServerProcess::kill_now() {
@@ -90,6 +133,7 @@ int ServerProcess::kill_now() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  check_traces();
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
@@ -110,6 +154,7 @@ int ServerProcess::wait(std::chrono::milliseconds patience) {
   if (pid_ <= 0) return -1;
   const int status = wait_for(pid_, patience);
   pid_ = -1;
+  check_traces();
   return status;
 }
 

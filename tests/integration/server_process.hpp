@@ -1,5 +1,8 @@
 // Runs the real smtpd binary for a test: in a fresh temporary folder, on a free port, with
-// the given flags; stops it with SIGTERM and reports how it exited.
+// the given flags; stops it with SIGTERM and reports how it exited. Where the test is built
+// with the checker (POSTABLE_SMTPSIM), every run of the real smtpd is traced and, once it has
+// ended, its trace is judged by `smtpsim check` (with the traces of the runs before it in the
+// same folder: a crash, then --resume): a broken promise fails the test.
 #pragma once
 
 #include <sys/types.h>
@@ -41,7 +44,10 @@ class ServerProcess {
   int kill_now();
 
  private:
+  void check_traces() const;  // throws std::runtime_error with the checker's report
+
   std::filesystem::path dir_;
+  std::filesystem::path traces_;  // where this folder's runs write their traces (or empty)
   bool owns_dir_;
   pid_t pid_ = -1;
   int port_ = 0;

@@ -50,6 +50,29 @@ open_session() {
   printf 'HELO client\r\n' >&"$1"
 }
 
+# The same trace cut in the middle of an event, with a byte no writer makes, and of another
+# version: checked up to its cut (and said so), and refused in one line naming the byte.
+check_bad_traces() {
+  local trace=$out/run.trace size
+  size=$(stat -c %s "$trace")
+  head -c $((size / 2 + 3)) "$trace" > "$out/cut.trace"
+  "$smtpsim" check "$out/cut.trace" > "$out/cut.log" 2>&1 || fail "a cut trace: exit $?"
+  grep -q "the trace was cut at byte" "$out/cut.log" || fail "a cut trace not said to be cut"
+  grep -q "did not stop whole" "$out/cut.log" || fail "a cut trace's verdict claims the end"
+  cp "$trace" "$out/corrupt.trace"
+  local header_end=$((24 + ($(od -An -tu4 -j20 -N4 "$trace") + 7) / 8 * 8))
+  printf '\xc8' | dd of="$out/corrupt.trace" bs=1 seek=$((header_end + 12)) conv=notrunc 2>/dev/null
+  "$smtpsim" check "$out/corrupt.trace" > /dev/null 2> "$out/corrupt.log"
+  [ $? -eq 2 ] || fail "a corrupt trace: not exit 2"
+  grep -q "byte $header_end: an event of no known kind (200)" "$out/corrupt.log" ||
+    fail "a corrupt trace: $(cat "$out/corrupt.log")"
+  cp "$trace" "$out/other.trace"
+  printf '\x07' | dd of="$out/other.trace" bs=1 seek=16 conv=notrunc 2>/dev/null
+  "$smtpsim" check "$out/other.trace" > /dev/null 2> "$out/other.log"
+  [ $? -eq 2 ] || fail "a trace of another version: not exit 2"
+  grep -q "version 7; this reader reads version 1" "$out/other.log" || fail "$(cat "$out/other.log")"
+}
+
 case $scenario in
   stress|syncfail)
     start_server --threads 4 --quiet --error-limit 4
@@ -77,6 +100,7 @@ status=$?
 cat "$out/check.log"
 if [ "$expect" = ok ]; then
   [ $status -eq 0 ] || fail "the check of a correct server's trace failed ($status)"
+  [ "$scenario" = stress ] && check_bad_traces
 else
   [ $status -eq 1 ] || fail "the check did not find the planted bug (exit $status)"
   grep -Eq "$expect" "$out/check.log" || fail "the check failed, but not with /$expect/"

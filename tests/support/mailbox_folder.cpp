@@ -64,6 +64,8 @@ TemporaryFolder::TemporaryFolder() {
 TemporaryFolder::~TemporaryFolder() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+  // The traces of the servers run in it, kept beside it (integration/server_process.hpp).
+  std::filesystem::remove_all(path_.string() + ".traces", ignored);
 }
 
 }  // namespace postable::testing

@@ -60,6 +60,7 @@ struct Checked {
   std::uint64_t events = 0;
   bool cut = false;
   std::uint64_t cut_at = 0;
+  std::size_t unvouched = 0;  // events of a last round perhaps written in part: not judged
 };
 
 // Reads one trace's events in order of time into the checker; 2 on a trace that cannot be read.
@@ -93,7 +94,7 @@ int check_one(const std::string& path, std::string_view bytes, TraceChecker& che
     }
   }
   if (reader.problem()) return unreadable(reader.problem()->offset, reader.problem()->reason);
-  if (!checker.failed()) order.finish(judge);
+  if (!checker.failed()) checked.unvouched = order.finish(judge);
   checked.cut = reader.cut();
   checked.cut_at = reader.offset();
   return 0;
@@ -111,6 +112,10 @@ void print_summary(const std::string& path, const Checked& checked, const TraceC
   if (checked.cut) {
     std::cout << "  the trace was cut at byte " << checked.cut_at
               << ": checked up to its last whole event\n";
+  }
+  if (checked.unvouched > 0) {
+    std::cout << "  the run did not stop whole: its last " << checked.unvouched
+              << " events, of a round of writing perhaps cut short, were not judged\n";
   }
 }
 

@@ -305,6 +305,9 @@ void TraceChecker::closed(const trace::Event& e) {
   }
   if (timeline_ != nullptr) {
     const std::uint64_t track = first_worker_track + e.c;
+    if (named_workers_.insert(e.c).second) {
+      timeline_->name_track(track, "worker " + std::to_string(e.c));
+    }
     timeline_->span(track, "connection " + std::to_string(e.connection), c->accepted(), at(e));
   }
   last_transcript_ = c->transcript();

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -94,8 +95,9 @@ class TraceChecker {
   std::optional<Instant> stop_at_, drain_over_at_, next_stop_check_, sync_begun_at_, move_begun_at_;
   bool stopped_ = false, began_ = false;
   CheckCounts counts_;
-  std::deque<trace::Event> recent_;  // the last few events, for the report
-  std::string last_transcript_;      // of a connection closed before the violation was known
+  std::deque<trace::Event> recent_;        // the last few events, for the report
+  std::string last_transcript_;            // of a connection closed before the violation was known
+  std::set<std::uint16_t> named_workers_;  // the timeline's worker tracks named so far
 };
 
 }  // namespace postable::sim

@@ -21,6 +21,7 @@ class TraceOrder {
   template <typename Out>
   void take(const trace::Event& event, Out&& out) {
     if (event.kind != trace::Kind::flushed) {
+      stopped_ = stopped_ || event.kind == trace::Kind::server_stopped;
       held_.push(Held{event, taken_++});
       return;
     }
@@ -28,10 +29,18 @@ class TraceOrder {
     last_mark_ = event.time_ns;
     marked_ = true;
   }
-  // The trace's end: every event held goes out.
+  // The trace's end. A server that stopped whole wrote its last round whole: every event held
+  // goes out. Otherwise (killed, or its writes failed) the last round may be part written, so
+  // only what the last mark vouches for was given; the rest is dropped, and counted.
   template <typename Out>
-  void finish(Out&& out) {
-    release_through(UINT64_MAX, out);
+  std::size_t finish(Out&& out) {
+    if (stopped_) {
+      release_through(UINT64_MAX, out);
+      return 0;
+    }
+    const std::size_t dropped = held_.size();
+    held_ = {};
+    return dropped;
   }
   std::size_t held() const { return held_.size(); }
 
@@ -57,6 +66,7 @@ class TraceOrder {
   std::uint64_t taken_ = 0;
   std::uint64_t last_mark_ = 0;  // the time of the last `flushed` mark, once `marked_`
   bool marked_ = false;
+  bool stopped_ = false;  // a server_stopped event was taken
 };
 
 }  // namespace postable::sim

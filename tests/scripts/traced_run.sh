@@ -50,6 +50,16 @@ open_session() {
   printf 'HELO client\r\n' >&"$1"
 }
 
+# The run as a timeline (Perfetto): each worker's connections, the syncs and the backups.
+check_timeline() {
+  "$smtpsim" check --quiet --timeline "$out/timeline.json" "$out/run.trace" > /dev/null ||
+    fail "the check with --timeline failed"
+  for track in '"worker 0"' '"mailbox: syncs"' '"backup: moves"' '"name": "connection 1"' \
+    '"name": "mailbox.1-32"'; do
+    grep -q "$track" "$out/timeline.json" || fail "the timeline has no $track"
+  done
+}
+
 # The same trace cut in the middle of an event, with a byte no writer makes, and of another
 # version: checked up to its cut (and said so), and refused in one line naming the byte.
 check_bad_traces() {
@@ -100,7 +110,7 @@ status=$?
 cat "$out/check.log"
 if [ "$expect" = ok ]; then
   [ $status -eq 0 ] || fail "the check of a correct server's trace failed ($status)"
-  [ "$scenario" = stress ] && check_bad_traces
+  [ "$scenario" = stress ] && check_bad_traces && check_timeline
 else
   [ $status -eq 1 ] || fail "the check did not find the planted bug (exit $status)"
   grep -Eq "$expect" "$out/check.log" || fail "the check failed, but not with /$expect/"

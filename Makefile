@@ -52,7 +52,7 @@ asan: deps
 tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS) --target server_test multiclient_test monitor_stress_test \
-	  trace_sink_test
+	  trace_sink_test smtpd smtpsim multiclient failing_sync
 	ctest --preset tsan -j 1 -L integration
 
 # The libFuzzer targets (clang): each for a short fixed budget with a fixed seed, and over
@@ -88,6 +88,7 @@ bench: build
 	tests/perf/bench_chart.py build/peer_bench.json build/peer_bench.svg
 	build/bin/core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	tests/perf/multiclient_bench.sh build 5 10
+	tests/perf/trace_bench.sh build 5 5
 	tests/perf/sim_bench.sh build 5 1000000
 	tests/perf/sim_scale_bench.sh build 10 10000
 

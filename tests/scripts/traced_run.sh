@@ -22,7 +22,9 @@ fail() {
 
 start_server() {  # flags...
   local preload=""
-  [ "$scenario" = syncfail ] && preload=$failing_sync
+  # A sanitizer's runtime must come first among the libraries: preloaded before the stand-in.
+  [ "$scenario" = syncfail ] &&
+    preload="$(ldd "$smtpd" | awk '/lib[at]san/ {printf "%s ", $3}')$failing_sync"
   LD_PRELOAD=$preload POSTABLE_FAIL_SYNC_EVERY=4 "$smtpd" --port 0 --dir "$out/mail" \
     --trace "$out/run.trace" "$@" > "$out/smtpd.out" 2> "$out/smtpd.log" &
   server_pid=$!

@@ -31,8 +31,7 @@ void Mailbox::deliver(Connection& c, Envelope envelope) {
 
 // The record appended to the live file, under the lock, with the number the machine gives.
 void Mailbox::write(Connection& c) {
-  if (moving_)
-    return context_.oracle.fail("a delivery wrote while a backup was moving the mailbox", c.id);
+  if (moving_) return context_.oracle.wrote_during_move(c.id);
   const std::uint64_t number = machine_.next_number();
   std::string record = c.stored_body
                            ? format_record_head(c.delivery, number, context_.server_name) +

@@ -195,6 +195,11 @@ int main(int argc, char** argv) {
   checking->add_option("--timeline", line.check.timeline,
                        "write the runs as a Chrome trace-event file (Perfetto) here");
   checking->add_flag("--quiet", line.check.quiet, "only the verdict and any violation");
+  checking
+      ->add_option("--progress-every", line.check.progress_every,
+                   "seconds between progress lines on a long trace")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

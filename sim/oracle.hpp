@@ -56,6 +56,10 @@ class Oracle {
   void move_failed() { last_move_failed_ = true; }
   // The acceptor accepted `client` with `idle_workers` workers idle: one must have been.
   void accepted(std::uint64_t idle_workers, std::uint64_t client);
+  // A delivery wrote to the live file while a backup was moving it.
+  void wrote_during_move(std::uint64_t client) {
+    fail("a delivery wrote while a backup was moving the mailbox", client);
+  }
   // The backup began moving `range`; `covered`: a sync had covered every record of it.
   void backup_began(const BackupRange& range, bool covered);
   // A server timer fired at `now` for a clock restarted at `last_restart`: never early, and

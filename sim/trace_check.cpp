@@ -19,7 +19,7 @@ Instant at(const trace::Event& e) {
 TraceChecker::TraceChecker(Duration slack, TraceWriter* timeline)
     : slack_(slack), timeline_(timeline), oracle_([this](std::uint64_t connection) {
         const auto found = open_.find(std::uint32_t(connection));
-        return found != open_.end() ? found->second->transcript() : last_transcript_;
+        return found != open_.end() ? found->second->transcript() : std::string();
       }) {
   if (timeline_ != nullptr) {
     timeline_->name_track(sync_track, "mailbox: syncs");
@@ -28,8 +28,9 @@ TraceChecker::TraceChecker(Duration slack, TraceWriter* timeline)
 }
 
 void TraceChecker::begin(const RunHeader& header) {
-  if (began_ && stopped_) return fail("a trace follows one whose server stopped whole", 0);
-  if (began_ && !header.resume) return fail("a run after a killed one did not --resume", 0);
+  // After a run killed, or stopped, the next continues its files only with --resume.
+  if (began_ && !header.resume) return fail("a run after another did not --resume", 0);
+  stopped_ = false;
   header_ = header;
   // The killed run's connections died with it; a resumed run's files are what recovery kept.
   open_.clear();
@@ -110,8 +111,13 @@ void TraceChecker::accepted(const trace::Event& e) {
   const std::uint64_t idle = busy >= header_.threads ? 0 : header_.threads - busy;
   oracle_.accepted(std::min(e.a, idle), e.connection);
   if (oracle_.failed()) return;
-  if (!open_.contains(e.connection)) ++counts_.connections;
-  open_[e.connection] = std::make_unique<ReplayedConnection>(e.connection, header_.session, at(e));
+  const auto [at_id, fresh] = open_.try_emplace(e.connection);
+  if (!fresh) {
+    return fail("connection " + std::to_string(e.connection) + " was accepted while still open",
+                e.connection);
+  }
+  ++counts_.connections;
+  at_id->second = std::make_unique<ReplayedConnection>(e.connection, header_.session, at(e));
 }
 
 void TraceChecker::read(const trace::Event& e) {
@@ -214,7 +220,7 @@ void TraceChecker::appended(const trace::Event& e) {
   if (!c->delivering() || c->record) {
     return fail("a record was appended for a connection with no message to store", e.connection);
   }
-  if (moving_) return fail("a delivery wrote while a backup was moving the mailbox", e.connection);
+  if (moving_) return oracle_.wrote_during_move(e.connection);
   if (e.a != next_number_) {
     return fail("message number " + std::to_string(e.a) + " was given where " +
                     std::to_string(next_number_) + " was next",
@@ -310,7 +316,6 @@ void TraceChecker::closed(const trace::Event& e) {
     }
     timeline_->span(track, "connection " + std::to_string(e.connection), c->accepted(), at(e));
   }
-  last_transcript_ = c->transcript();
   open_.erase(e.connection);
 }
 

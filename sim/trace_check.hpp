@@ -47,8 +47,8 @@ class TraceChecker {
   // kernel are not virtual time). `timeline`, when given, gets the run as spans.
   explicit TraceChecker(Duration slack, TraceWriter* timeline = nullptr);
 
-  // A trace begins: a run that resumed continues the one before it (killed, its trace
-  // ending without server_stopped); any other run begins afresh.
+  // A trace begins: the first, or a run that resumed the files of the one before it (killed,
+  // or stopped whole); a later trace of a run without --resume is a violation.
   void begin(const RunHeader& header);
   // The events in time order. A trace that ends before its server_stopped (a run killed, or
   // its writes failed) is judged up to its end; what follows is the next run's, or nobody's.
@@ -96,7 +96,6 @@ class TraceChecker {
   bool stopped_ = false, began_ = false;
   CheckCounts counts_;
   std::deque<trace::Event> recent_;        // the last few events, for the report
-  std::string last_transcript_;            // of a connection closed before the violation was known
   std::set<std::uint16_t> named_workers_;  // the timeline's worker tracks named so far
 };
 

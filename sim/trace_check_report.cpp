@@ -31,11 +31,12 @@ std::string seconds(std::uint64_t ns) {
 }
 
 std::string describe_event(const trace::Event& e) {
-  static constexpr std::array<std::string_view, trace::kinds> names{
+  static constexpr std::array names{
       "none",          "accept",     "bytes_read", "row_fired",         "record_appended",
       "sync_begun",    "sync_ended", "move_begun", "move_ended",        "folder_synced",
       "stop_signal",   "stop_told",  "drain_over", "connection_closed", "flushed",
       "server_stopped"};
+  static_assert(names.size() == trace::kinds, "a name for each kind of event");
   std::string out = seconds(e.time_ns) + " s  " + std::string(names[std::size_t(e.kind)]);
   if (e.connection != 0) out += "  connection " + std::to_string(e.connection);
   switch (e.kind) {

@@ -52,10 +52,14 @@ open_session() {
   printf 'HELO client\r\n' >&"$1"
 }
 
-# The run as a timeline (Perfetto): each worker's connections, the syncs and the backups.
+# The run as a timeline (Perfetto): each worker's connections, the syncs and the backups; and
+# the progress lines of a long check.
 check_timeline() {
   "$smtpsim" check --quiet --timeline "$out/timeline.json" "$out/run.trace" > /dev/null ||
     fail "the check with --timeline failed"
+  "$smtpsim" check --progress-every 0 "$out/run.trace" > /dev/null 2> "$out/progress.log"
+  grep -Eq '^check: .*run.trace: [0-9]+%, [0-9]+ events$' "$out/progress.log" ||
+    fail "no progress line on a long trace: $(head -3 "$out/progress.log")"
   for track in '"worker 0"' '"mailbox: syncs"' '"backup: moves"' '"name": "connection 1"' \
     '"name": "mailbox.1-32"'; do
     grep -q "$track" "$out/timeline.json" || fail "the timeline has no $track"
